@@ -1,0 +1,70 @@
+# The archive's everyday commands. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PG_URL ?= postgres://root@127.0.0.1:5432/archive
+PYTEST_WORKERS ?= 2
+
+# The first Python 3.12+ on this machine: pyenv's 3.13 (see .python-version), then others.
+FIND_PYTHON := for c in python3.13 python3.12 python3 python; do \
+	p=$$(command -v $$c 2>/dev/null) || continue; \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; \
+	done
+
+.PHONY: help install run test test-sqlite test-postgres postgres check clean
+
+help:
+	@echo "make install   create .venv (Python 3.12+) with the archive and its test tools"
+	@echo "make run       set up a SQLite archive with the demo data and serve it at http://127.0.0.1:8000"
+	@echo "make test      the whole test suite on SQLite, then on PostgreSQL"
+	@echo "make postgres  start the local PostgreSQL server if it is down"
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@python=$$($(FIND_PYTHON)); \
+	if [ -z "$$python" ]; then \
+		echo "No Python 3.12 or newer found (Django 6 needs it)." >&2; \
+		echo "Install one (e.g. 'pyenv install 3.13'), or put python3.13 on PATH, then run make install again." >&2; \
+		exit 1; \
+	fi; \
+	echo "Using $$python ($$($$python --version))"; \
+	$$python -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $@
+
+run: install
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
+	DJANGO_DEBUG=1 $(PY) manage.py load_demo
+	@echo
+	@echo "The archive is at http://127.0.0.1:8000/  (editors: http://127.0.0.1:8000/admin/)"
+	@echo "Make an admin user with: DJANGO_DEBUG=1 $(PY) manage.py createsuperuser"
+	@echo
+	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+test: install test-sqlite test-postgres
+
+test-sqlite: install
+	@echo "== tests on SQLite"
+	env -u DATABASE_URL $(PY) -m pytest -q -n $(PYTEST_WORKERS)
+
+test-postgres: install postgres
+	@echo "== tests on PostgreSQL"
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest -q -n $(PYTEST_WORKERS)
+
+postgres:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || { \
+		echo "Starting PostgreSQL"; \
+		pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | sort -V | tail -n 1) main start; \
+		for i in $$(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; \
+		pg_isready -h 127.0.0.1 -p 5432; }
+
+check: install
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,28 @@
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def plain_static_files(settings):
+    # Tests render templates without running collectstatic first.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def tree(db):
+    """Middle East > Iraq > Saladin Governorate > Baiji, and enough around it to be a tree."""
+    from tests.builders import make_region
+
+    middle_east = make_region("Middle East", "world_region")
+    iraq = make_region("Iraq", "country", middle_east, iso_code="IQ")
+    saladin = make_region(
+        "Saladin Governorate", "province", iraq, iso_code="IQ-SD",
+        aliases=["Saladin", "Salahuddin", "Salah ad-Din", "Saladin Province"],
+    )
+    baiji = make_region("Baiji", "city", saladin, aliases=["Bayji"])
+    syria = make_region("Syria", "country", middle_east, iso_code="SY")
+    aleppo_gov = make_region("Aleppo Governorate", "province", syria, aliases=["Aleppo", "Aleppo Province"])
+    aleppo = make_region("Aleppo", "city", aleppo_gov)
+    return {r.slug: r for r in [middle_east, iraq, saladin, baiji, syria, aleppo_gov, aleppo]}
