@@ -1,10 +1,16 @@
 """The one definition of what readers and researchers can filter by (DESIGN.md, "Filter
 parameters"). The listing, the search page, the exports and the feeds all take it."""
 
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
 import django_filters
 from django import forms
+from django.urls import reverse
 
+from . import search
 from .models import Article, Person, Region, Source
+from .querysets import by_name, walk
 
 ISO_DATE = ["%Y-%m-%d"]
 
@@ -18,8 +24,16 @@ class ArchiveFilterForm(forms.Form):
         return cleaned
 
 
+class SlugField(django_filters.fields.ModelMultipleChoiceField):
+    def clean(self, value):
+        # A form submitted with "Any region" sends region=: no choice, not an unknown one.
+        return super().clean([v for v in value or [] if v != ""])
+
+
 class SlugChoices(django_filters.ModelMultipleChoiceFilter):
     """Several slugs of one parameter mean OR; an unknown slug is a form error."""
+
+    field_class = SlugField
 
     def __init__(self, queryset, method, label):
         super().__init__(
@@ -34,7 +48,40 @@ class SlugChoices(django_filters.ModelMultipleChoiceFilter):
         )
 
 
+@dataclass
+class Option:
+    value: str
+    label: str
+    selected: bool = False
+
+
+class Options(list):
+    @property
+    def multiple(self):
+        """More than one chosen: the form must offer a multiple choice to keep them."""
+        return sum(option.selected for option in self) > 1
+
+
+@dataclass
+class Facet:
+    """A count of articles that links to exactly the articles it counts
+    (templates/includes/facet_list.html)."""
+
+    name: str
+    count: int
+    url: str
+    page: str = ""  # the region's, person's or source's own page
+    detail: str = ""
+
+
+def listing_url(**params):
+    """/articles/ filtered by `params`; empty values are left out."""
+    query = urlencode({key: value for key, value in params.items() if value}, doseq=True)
+    return reverse("articles:articles") + (f"?{query}" if query else "")
+
+
 class ArticleFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label="Search", max_length=10_000, strip=True)
     region = SlugChoices(Region.objects.all(), "filter_region", "Region")
     source = SlugChoices(Source.objects.all(), "filter_source", "Source")
     person = SlugChoices(Person.objects.all(), "filter_person", "Person")
@@ -75,8 +122,20 @@ class ArticleFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         if not self.form.cleaned_data.get("sort"):
-            queryset = queryset.newest_first()
+            # Relevance first when there is something to rank by, newest first otherwise.
+            queryset = self.apply_sort(queryset, "sort", "relevance")
         return queryset
+
+    def filter_q(self, queryset, name, text):
+        return search.matching(queryset, self.parsed_query) if self.parsed_query else queryset
+
+    @property
+    def parsed_query(self):
+        """The parsed `q`, or None when there is none."""
+        if not hasattr(self, "_parsed_query"):
+            text = self.form.cleaned_data.get("q") if self.is_bound and self.form.is_valid() else ""
+            self._parsed_query = search.parse(text) if text else None
+        return self._parsed_query
 
     def filter_region(self, queryset, name, regions):
         return queryset.in_region(*regions) if regions else queryset
@@ -96,10 +155,44 @@ class ArticleFilter(django_filters.FilterSet):
     def apply_sort(self, queryset, name, value):
         if value == "oldest":
             return queryset.oldest_first()
-        return queryset.newest_first()
+        if value == "newest" or not self.parsed_query:
+            return queryset.newest_first()
+        return search.ranked(queryset, self.parsed_query)
 
     def messages(self):
         """Every problem with the filter values, as sentences for the page."""
         if not self.is_bound or self.is_valid():
             return []
         return [message for errors in self.form.errors.values() for message in errors]
+
+    def choices(self):
+        """What the form offers (templates/includes/filter_form.html): the regions, sources
+        and people that published articles name, rather than the whole gazetteer. Regions
+        come as a tree, indented; a chosen value outside these lists is kept."""
+        published = Article.objects.published()
+        regions = [(r.slug, "\u2003" * level + r.name) for r, level in walk(Region.objects.named_in(published))]
+        sources = [(s.slug, s.name) for s in by_name(Source.objects.public())]
+        people = [(p.slug, p.name) for p in by_name(Person.objects.public())]
+        # Relevance means something only with a search query; without one it is newest first.
+        sorts = [
+            (value, label) for value, label in self.filters["sort"].extra["choices"]
+            if value != "relevance" or (self.data or {}).get("q")
+        ]
+        return {
+            "region": self._options("region", regions),
+            "source": self._options("source", sources),
+            "person": self._options("person", people),
+            "sort": self._options("sort", sorts, default="newest"),
+        }
+
+    def _options(self, name, pairs, default=None):
+        chosen = set()
+        if self.is_bound:
+            chosen = set(self.data.getlist(name))
+            self.is_valid()  # an invalid form still cleans its good values
+            records = self.form.cleaned_data.get(name)
+            if records and not isinstance(records, str):
+                known = {value for value, _ in pairs}
+                pairs = [*pairs, *((r.slug, r.name) for r in records if r.slug not in known)]
+        chosen = chosen or {default}
+        return Options(Option(value, label, value in chosen) for value, label in pairs)

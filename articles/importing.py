@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from . import search
 from .gazetteer import AmbiguousName, Directory, UnknownName, region_directory
 from .models import Article, Person, Quote, Source, article_slug
 
@@ -376,7 +377,9 @@ class Importer:
         )
         report.created += len(new)
         report.updated += len(changed)
-        return [a.pk for a, _ in written]
+        ids = [a.pk for a, _ in written]
+        search.reindex(ids)
+        return ids
 
     @staticmethod
     def _same(article, record):

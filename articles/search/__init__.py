@@ -1,8 +1,71 @@
-"""Full-text search: the query language and the one text normaliser (database-free).
+"""Full-text search: the query language, the one text normaliser, and one backend per database.
 
 - ``text``: ``fold``, ``words``, ``tokens`` (what is indexed and queried), ``STOP_WORDS``.
 - ``query``: ``parse(q)`` -> ``ParsedQuery`` holding the tree (``All``, ``Any``, ``Phrase``,
   ``Term``) and what the page needs to explain it.
 - ``evaluate``: the reference evaluator and the index layout (the oracle of the backend tests).
 - ``compile``: tsquery / tsvector text for PostgreSQL, MATCH expression / documents for FTS5.
+- ``postgres``, ``sqlite``: the backends; ``backend()`` is the one for the database in use.
+- ``indexing``: keeps the index in step with every write.
 """
+
+from .query import All, Any, parse
+
+# Nothing here imports Django at import time: the language modules stay usable without it.
+
+__all__ = ["backend", "matching", "parse", "ranked", "reindex", "rebuild"]
+
+
+def backend():
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        from .postgres import PostgresSearch
+
+        return PostgresSearch()
+    if connection.vendor == "sqlite":
+        from .sqlite import SQLiteSearch
+
+        return SQLiteSearch()
+    raise NotImplementedError(f"full-text search has no backend for {connection.vendor}")
+
+
+def matching(queryset, parsed):
+    """The articles of `queryset` that match the parsed query, exactly as the reference
+    evaluator would say: everything included must match, nothing excluded may."""
+    tree = parsed.tree
+    search = backend()
+    if tree.include:
+        queryset = queryset.filter(pk__in=search.matching_ids(All(tree.include, ())))
+    if tree.exclude:
+        queryset = queryset.exclude(pk__in=search.matching_ids(All((Any(tree.exclude),), ())))
+    return queryset
+
+
+def ranked(queryset, parsed):
+    """`queryset` ordered by relevance to the query; newest first when nothing is included
+    (a query of only exclusions has nothing to rank by)."""
+    if not parsed.tree.include:
+        return queryset.order_by("-published_on", "-media_id")
+    return backend().ranked(queryset, All(parsed.tree.include, ()))
+
+
+def reindex(article_ids):
+    backend().index(article_ids)
+
+
+def rebuild(batch_size=2000, progress=None):
+    """Index every article again, in batches; returns how many were indexed."""
+    from articles.models import Article
+
+    from .documents import region_closure
+
+    search = backend()
+    search.clear()
+    closure = region_closure()
+    ids = list(Article.objects.published().order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch_size):
+        search.index(ids[start : start + batch_size], closure=closure)
+        if progress:
+            progress(min(batch_size, len(ids) - start))
+    return len(ids)
