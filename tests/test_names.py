@@ -8,6 +8,13 @@ import pytest
 from articles.names import Mention, NameIndex, fold_name, fold_with_offsets
 
 
+@pytest.fixture(autouse=True)
+def plain_static_files():
+    """Pure tests: nothing to adjust in Django settings. Overrides the autouse fixture of
+    tests/conftest.py, which needs pytest-django's ``settings``, so that this module also runs
+    with ``-p no:django``."""
+
+
 @pytest.mark.parametrize(
     "raw, folded",
     [
