@@ -23,23 +23,26 @@ class PostgresSearch:
         """Bring the entries of these articles up to date: published ones (re)written,
         everything else removed."""
         article_ids = list(article_ids)
-        if not article_ids:
-            return
-        entries = indexed_articles(article_ids, closure)
+        if article_ids:
+            self.write(indexed_articles(article_ids, closure), replace=article_ids)
+
+    def write(self, entries, replace=()):
+        """Write index entries (documents.IndexedArticle), first removing those of the
+        article ids in `replace`. Bulk loads pass fresh articles and nothing to replace."""
         with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {TABLE} WHERE article_id = ANY(%s)", [article_ids])
-            if entries:
-                cursor.executemany(
-                    f"INSERT INTO {TABLE} (article_id, media_id, published_on, regions, sources, people, document)"
-                    " VALUES (%s, %s, %s, %s, %s, %s, %s::tsvector)",
-                    [
+            if replace:
+                cursor.execute(f"DELETE FROM {TABLE} WHERE article_id = ANY(%s)", [list(replace)])
+            if not entries:
+                return
+            copy_sql = f"COPY {TABLE} (article_id, media_id, published_on, regions, sources, people, document) FROM STDIN"
+            with cursor.connection.cursor().copy(copy_sql) as copy:
+                for e in entries:
+                    copy.write_row(
                         (
                             e.article_id, e.media_id, e.published_on, e.regions, e.sources, e.people,
                             tsvector_literal(list(zip(e.fields, "ABCC"))),
                         )
-                        for e in entries
-                    ],
-                )
+                    )
 
     def clear(self):
         with connection.cursor() as cursor:

@@ -23,12 +23,16 @@ class SQLiteSearch:
 
     def index(self, article_ids, closure=None):
         article_ids = list(article_ids)
-        if not article_ids:
-            return
-        entries = indexed_articles(article_ids, closure=closure or {})
+        if article_ids:
+            self.write(indexed_articles(article_ids, closure={}), replace=article_ids)
+
+    def write(self, entries, replace=()):
+        """Write index entries (documents.IndexedArticle), first removing those of the
+        article ids in `replace`."""
+        replace = list(replace)
         with connection.cursor() as cursor:
-            for start in range(0, len(article_ids), 500):
-                chunk = article_ids[start : start + 500]
+            for start in range(0, len(replace), 500):
+                chunk = replace[start : start + 500]
                 cursor.execute(f"DELETE FROM {TABLE} WHERE rowid IN ({','.join(['%s'] * len(chunk))})", chunk)
             cursor.executemany(
                 f"INSERT INTO {TABLE} (rowid, title, summary, body, quotes) VALUES (%s, %s, %s, %s, %s)",
