@@ -130,16 +130,20 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Hashed, compressed static files once `collectstatic` has run (make serve does); until
+# then whitenoise serves the files where they lie, so a missing step never breaks a page.
+COLLECTED_STATIC = (STATIC_ROOT / "staticfiles.json").exists()
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if COLLECTED_STATIC and not DEBUG
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
+WHITENOISE_USE_FINDERS = not COLLECTED_STATIC
 
 # Strict CSP: the site has no inline script or style, and nothing from elsewhere.
 SECURE_CSP = {
