@@ -13,15 +13,39 @@ FIND_PYTHON := for c in python3.13 python3.12 python3 python; do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; \
 	done
 
-.PHONY: help install run test test-sqlite test-postgres postgres check clean
+.PHONY: help install browser-tools run test test-sqlite test-postgres postgres check clean screenshots
 
 help:
 	@echo "make install   create .venv (Python 3.12+) with the archive and its test tools"
 	@echo "make run       set up a SQLite archive with the demo data and serve it at http://127.0.0.1:8000"
 	@echo "make test      the whole test suite on SQLite, then on PostgreSQL"
 	@echo "make postgres  start the local PostgreSQL server if it is down"
+	@echo "make screenshots  PNGs of every page type, phone and desktop width, in docs/screenshots/"
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed browser-tools node_modules/.package-lock.json
+
+# The browser tests drive Debian's Chromium (never a downloaded one); the Nu Html Checker
+# needs Java. Installed with apt when missing and we may; otherwise those tests skip.
+browser-tools:
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="chromium"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	if [ -n "$$missing" ]; then \
+		if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+			echo "Installing$$missing for the browser and HTML tests"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		else \
+			echo "Missing$$missing (needs root and apt-get): the browser or HTML tests will skip." >&2; \
+		fi; \
+	fi
+
+# axe-core and the Nu Html Checker, pinned in package-lock.json.
+node_modules/.package-lock.json: package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --no-audit --no-fund --loglevel=error; \
+	else \
+		echo "npm not found: the browser and HTML tests will skip." >&2; \
+	fi
 
 $(VENV)/.installed: pyproject.toml
 	@python=$$($(FIND_PYTHON)); \
@@ -61,6 +85,10 @@ postgres:
 		pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | sort -V | tail -n 1) main start; \
 		for i in $$(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; \
 		pg_isready -h 127.0.0.1 -p 5432; }
+
+# Every page type at 360 px and 1280 px, from the demo archive served by a live server.
+screenshots: install
+	SCREENSHOTS=docs/screenshots env -u DATABASE_URL $(PY) -m pytest -q -p no:xdist -p no:randomly tests/browser/screenshots.py
 
 check: install
 	$(PY) manage.py check

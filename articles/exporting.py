@@ -1,9 +1,12 @@
 """Articles out as JSON Lines records, in the exact shape `import_articles` reads back."""
 
+import csv
 import json
 
+from django.urls import reverse
+
 from .gazetteer import Directory
-from .models import Person, Region, Source
+from .models import Article, Person, Quote, Region, Source
 
 
 class ExportNames:
@@ -64,3 +67,77 @@ def jsonl_lines(articles, chunk_size=1000):
     name = ExportNames()
     for article in for_export(articles).iterator(chunk_size=chunk_size):
         yield json.dumps(article_record(article, name), ensure_ascii=False) + "\n"
+
+
+CSV_COLUMNS = ["media_id", "published_on", "title", "publication", "credits", "regions", "people", "url"]
+# A spreadsheet runs a cell that starts with one of these as a formula (or strips the tab or
+# carriage return and then does): such cells go out with a leading apostrophe, as text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(value):
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+class _Line:
+    """What csv.writer writes to: it hands each line back instead of keeping it."""
+
+    def write(self, line):
+        return line
+
+
+def csv_lines(articles, absolute_url, chunk_size=1000):
+    """The CSV export, a line at a time in constant memory: a byte order mark and the header
+    (so that spreadsheets read UTF-8), then one row per article. Several credits, regions or
+    people share a cell, separated by "; ". `absolute_url(path)` makes a path absolute
+    (`request.build_absolute_uri`).
+
+    Rows are read as plain values, a chunk at a time with three queries per chunk for the
+    names: no model instances, since a large export is hundreds of thousands of rows."""
+    writer = csv.writer(_Line())
+    yield "\ufeff" + writer.writerow(CSV_COLUMNS)
+    url = _article_url(absolute_url)
+    rows = articles.values_list("pk", "media_id", "published_on", "title", "slug", "publication__name")
+    for chunk in _chunks(rows.iterator(chunk_size=chunk_size), chunk_size):
+        ids = [row[0] for row in chunk]
+        credits = _grouped(Article.credits.through.objects.filter(article_id__in=ids)
+                           .order_by("source__name").values_list("article_id", "source__name"))
+        regions = _grouped(Article.regions.through.objects.filter(article_id__in=ids)
+                           .order_by("region__path").values_list("article_id", "region__name"))
+        people = _grouped(Quote.objects.filter(article_id__in=ids)
+                          .order_by("position", "pk").values_list("article_id", "person__name"))
+        for pk, media_id, published_on, title, slug, publication in chunk:
+            row = [
+                media_id, published_on.isoformat() if published_on else "", title, publication or "",
+                "; ".join(credits.get(pk, ())), "; ".join(regions.get(pk, ())),
+                "; ".join(dict.fromkeys(people.get(pk, ()))), url(media_id, slug),
+            ]
+            yield writer.writerow([spreadsheet_text(cell) for cell in row])
+
+
+def _chunks(iterable, size):
+    chunk = []
+    for item in iterable:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _grouped(pairs):
+    grouped = {}
+    for key, value in pairs:
+        grouped.setdefault(key, []).append(value)
+    return grouped
+
+
+def _article_url(absolute_url):
+    """media ID, slug -> the article's absolute URL, as Article.get_absolute_url() gives it,
+    without reversing the URL once per row."""
+    marker = "999999999999999999/url-marker"
+    media_id, slug = marker.split("/")
+    head, tail = absolute_url(reverse("articles:article", args=[int(media_id), slug])).rsplit(marker, 1)
+    return lambda media_id, slug: f"{head}{media_id}/{slug}{tail}"

@@ -13,6 +13,8 @@ from .models import Article, Person, Region, Source
 from .querysets import by_name, walk
 
 ISO_DATE = ["%Y-%m-%d"]
+CHOICE_DEPTH = 2  # world regions, countries, and what lies directly in a country
+CHOICE_PEOPLE = 200
 
 
 class ArchiveFilterForm(forms.Form):
@@ -166,13 +168,19 @@ class ArticleFilter(django_filters.FilterSet):
         return [message for errors in self.form.errors.values() for message in errors]
 
     def choices(self):
-        """What the form offers (templates/includes/filter_form.html): the regions, sources
-        and people that published articles name, rather than the whole gazetteer. Regions
-        come as a tree, indented; a chosen value outside these lists is kept."""
+        """What the form offers (templates/includes/filter_form.html): the sources of
+        published articles, the regions they name down to what lies directly in a country
+        (as a tree, indented), and the people they quote most, rather than the whole
+        gazetteer and everyone: a form of thousands of options would weigh on every page.
+        Any other region or person is one link away on its own page, and a value chosen in
+        the URL is always offered, so the form keeps it."""
         published = Article.objects.published()
-        regions = [(r.slug, "\u2003" * level + r.name) for r, level in walk(Region.objects.named_in(published))]
+        regions = [
+            (r.slug, "\u2003" * level + r.name)
+            for r, level in walk(Region.objects.named_in(published, depth=CHOICE_DEPTH))
+        ]
         sources = [(s.slug, s.name) for s in by_name(Source.objects.public())]
-        people = [(p.slug, p.name) for p in by_name(Person.objects.public())]
+        people = [(p.slug, p.name) for p in by_name(Person.objects.public().most_quoted()[:CHOICE_PEOPLE])]
         # Relevance means something only with a search query; without one it is newest first.
         sorts = [
             (value, label) for value, label in self.filters["sort"].extra["choices"]
@@ -182,7 +190,8 @@ class ArticleFilter(django_filters.FilterSet):
             "region": self._options("region", regions),
             "source": self._options("source", sources),
             "person": self._options("person", people),
-            "sort": self._options("sort", sorts, default="newest"),
+            # What the listing does when no order is chosen (filter_queryset).
+            "sort": self._options("sort", sorts, default="relevance" if (self.data or {}).get("q") else "newest"),
         }
 
     def _options(self, name, pairs, default=None):

@@ -1,6 +1,7 @@
 """The newsroom's records: articles, their sources, the people they quote and the places
 they name."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q, Value
@@ -10,7 +11,7 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from .names import fold_name
-from .querysets import ArticleQuerySet, PersonQuerySet, RegionQuerySet, SourceQuerySet
+from .querysets import ArticleQuerySet, PersonQuerySet, QuoteQuerySet, RegionQuerySet, SourceQuerySet
 
 
 def unique_slug(model, text, *, exclude_pk=None, max_length=80, fallback="item"):
@@ -262,6 +263,8 @@ class Quote(models.Model):
     position = models.PositiveIntegerField(default=0, help_text="Order within the article.")
     history = HistoricalRecords()
 
+    objects = QuoteQuerySet.as_manager()
+
     class Meta:
         ordering = ["article", "position", "pk"]
         constraints = [models.CheckConstraint(condition=~Q(text=""), name="quote_text_not_empty")]
@@ -274,3 +277,38 @@ class Quote(models.Model):
         self.text = self.text.strip()
         if not self.text:
             raise ValidationError({"text": "A quote needs its words."})
+
+
+class PageCapture(models.Model):
+    """The captured page a draft was imported from (`import_pages`), and what was found in it.
+
+    `text` is what every span of `extraction` indexes: the capture itself for a plain-text
+    page, a plain rendition (title, paragraphs) for saved HTML. `fingerprint` hashes the
+    article as the import wrote it: when the article's own fingerprint no longer matches, an
+    editor has changed or published it since, and a re-import leaves it alone unless forced.
+    """
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="page_capture")
+    key = models.CharField(
+        max_length=1100,
+        unique=True,
+        help_text="What makes a page the same page again: its media ID, else its URL, else a hash of its text.",
+    )
+    source_name = models.CharField("file", max_length=1000)
+    format = models.CharField(max_length=10, choices=[("text", "Plain text"), ("html", "HTML")])
+    text = models.TextField()
+    content_hash = models.CharField(max_length=64, help_text="SHA-256 of the file as read.")
+    extraction = models.JSONField(default=dict, help_text="What was extracted, each item with its span in the text.")
+    flags = models.JSONField(default=list, blank=True)
+    fingerprint = models.CharField(max_length=64)
+    imported_at = models.DateTimeField()
+    doubts_checked_at = models.DateTimeField(null=True, blank=True)
+    doubts_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-imported_at"]
+
+    def __str__(self):
+        return self.source_name

@@ -68,7 +68,12 @@ def fold_name(s: str) -> str:
     """
     if not s:
         return ""
+    if s.isascii():  # most names: the same result, many times faster (loading the gazetteer folds ~15,000)
+        return " ".join(s.translate(_ASCII_SEPARATORS).lower().split())
     return " ".join("".join(_fold_char(ch) for ch in s).split())
+
+
+_ASCII_SEPARATORS = str.maketrans({chr(i): " " for i in range(128) if not chr(i).isalnum()})
 
 
 @dataclass(frozen=True, slots=True)

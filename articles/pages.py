@@ -333,7 +333,8 @@ SPEECH_VERBS = [
     "claims", "observed", "suggested", "suggests", "mentioned", "announced", "confirmed",
     "complained", "urged", "vowed", "maintained", "revealed", "underlined", "highlighted",
     "indicated", "went on", "goes on", "shouted", "cried", "pleaded", "wondered", "believes", "believed", "thinks", "estimated",
-    "estimates", "considered", "considers", "reckons", "explained", "elaborated",
+    "estimates", "considered", "considers", "reckons", "explained", "elaborated", "described",
+    "describes",
 ]
 # verbs of opinion count for reported speech only
 _OPINION_VERBS = {"believes", "believed", "thinks", "estimated", "estimates", "considered",
@@ -558,6 +559,7 @@ def _is_bare_date_line(line: str) -> date | None:
     rest = re.sub(r"\b\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)?", " ", rest, flags=re.I)
     rest = re.sub(r"\b(?:GMT|UTC|CET|EET|EEST|AST|EST|EDT|BST|local time|updated|last)\b", " ",
                   rest, flags=re.I)
+    rest = re.sub(r"\b(?:\d+|an?)\s+(?:year|month|week|day|hour|minute)s?\s+ago\b", " ", rest, flags=re.I)
     rest = re.sub(r"[\W_]+", "", rest)
     return d if not rest else None
 
@@ -1145,6 +1147,7 @@ class ParsedSpeaker:
     head_noun: str | None = None
     surface: str = ""
     name_offset: int = -1  # offset of the name inside the phrase
+    co_names: list[str] = field(default_factory=list)  # "X and Y said": X, said with Y
 
 
 def _norm_particles(s: str) -> str:
@@ -1316,6 +1319,28 @@ def parse_speaker(phrase: str) -> ParsedSpeaker:
     if htoks[0].lower() in PRONOUNS_OTHER:
         return ParsedSpeaker("none", surface=original)
     run = _find_name(htoks)
+    co_names: list[str] = []
+    lowered = [t.lower() for t in htoks]
+    k = None
+    if run is not None:
+        k = run[0] - 1
+        while k > 0 and lowered[k].strip(".") in HONORIFICS | RANKS.keys():
+            k -= 1  # "X and Sheikh Y", "X and Gen. Y"
+        k = k if k > 0 and lowered[k] in {"and", "&"} else None
+    elif "and" in lowered or "&" in lowered:
+        k = max(n for n, t in enumerate(lowered) if t in {"and", "&"})
+    if k is not None:
+        # "council members Ahmad Saleh and Mariam Hassoun": two people saying one thing
+        left, right = htoks[:k], htoks[k + 1:]
+        run_r, run_l = _name_run(right), _name_run(left)
+        titles_only = run_r is not None and all(
+            t.strip(".").lower() in HONORIFICS | RANKS.keys() for t in right[:run_r[0]])
+        if titles_only and run_r[1] == len(right) and _valid_run(right, run_r) and run_l and _valid_run(left, run_l):
+            co = [t.strip(",;:") for t in left[run_l[0]:run_l[1]] if t.strip(".").lower() not in HONORIFICS]
+            if co:
+                co_names = [" ".join(co)]
+                htoks = left[:run_l[0]] + right[run_r[0]:]
+                run = (run_l[0], len(htoks))
     name_toks: list[str] = []
     desc_toks: list[str] = htoks
     tail_toks: list[str] = []
@@ -1327,6 +1352,8 @@ def parse_speaker(phrase: str) -> ParsedSpeaker:
         name_toks = cand
         desc_toks = htoks[:i]
         tail_toks = htoks[j:]
+    if co_names and desc_toks and desc_toks[-1].lower().endswith("s") and desc_toks[-1].lower()[:-1] in ROLE_WORDS:
+        desc_toks = [*desc_toks[:-1], desc_toks[-1][:-1]]  # "council members X and Y": each a member
     if name_toks:
         desc = _clean_description(desc_toks)
         ranks = [RANKS.get(t.strip(".").lower(), t) for t in desc_toks
@@ -1339,7 +1366,7 @@ def parse_speaker(phrase: str) -> ParsedSpeaker:
         name = " ".join(t.strip(",;:") for t in name_toks)
         offset = phrase.find(name_toks[0])
         return ParsedSpeaker("name", name=name, description=full_desc or None,
-                             surface=original, name_offset=offset)
+                             surface=original, name_offset=offset, co_names=co_names)
     # no name: a description only
     words = [t.strip(".,").lower() for t in htoks]
     head_noun = next((w for w in reversed(words) if w in ROLE_WORDS), None)
@@ -1358,8 +1385,8 @@ def _clean_description(tokens: list[str]) -> str | None:
     out = []
     for t in toks:
         low = t.strip(".,").lower()
-        if low in HONORIFICS or low in RANK_TITLES:
-            continue
+        if (low in HONORIFICS or low in RANK_TITLES) and (_is_cap(t) or t.endswith(".")):
+            continue  # a title ("Gen.", "Colonel"), not the noun in "retired general"
         if low in ROLE_WORDS and low not in RANKS and _is_cap(t):
             t = t.lower()
         out.append(t)
@@ -1434,6 +1461,7 @@ class _Attribution:
     speaker: ParsedSpeaker
     given_to: str | None
     verb: str
+    added: tuple[int, int] | None = None  # ',” said X, adding that CLAUSE.': the clause
 
 
 @dataclass
@@ -1552,10 +1580,15 @@ def _attribution_after(p: Paragraph, index: int, seg_end: int, gap_end: int, quo
     # inverted: said X
     m = re.match(rf"(?P<verb>{_VERB_ALT})\s+(?P<sp>.+)$", s)
     if m and m["verb"].lower() not in _OPINION_VERBS:
-        sp = _strip_time_tail(m["sp"])
-        parsed = parse_speaker(sp)
+        added = None
+        sp = m["sp"]
+        am = re.search(r",\s+adding(?:\s+that)?\s+(?P<clause>\S.*?)[.!]?\s*$", sp)
+        if am and len(am["clause"].split()) >= 4:
+            added = (off + m.start("sp") + am.start("clause"), off + m.start("sp") + am.end("clause"))
+            sp = sp[:am.start()]
+        parsed = parse_speaker(_strip_time_tail(sp))
         if parsed.kind != "none":
-            return _Attribution(index, off, seg_end + limit, parsed, _given_to(s, srcs), m["verb"])
+            return _Attribution(index, off, seg_end + limit, parsed, _given_to(s, srcs), m["verb"], added)
     m = re.match(r"according\s+to\s+(?P<sp>.+)$", s, re.I)
     if m:
         parsed = parse_speaker(m["sp"])
@@ -1703,7 +1736,8 @@ def _direct_candidates(paras: list[Paragraph], srcs: _Sources) -> list[_Cand]:
 
 
 _REPORTED_VERBS = [v for v in SPEECH_VERBS if v not in {"asked", "asks", "replied", "answered",
-                                                         "tweeted", "announced"}]
+                                                         "tweeted", "announced", "described",
+                                                         "describes"}]
 _REPORTED_ALT = "|".join(sorted({re.escape(v).replace(r"\ ", r"\s+") for v in _REPORTED_VERBS},
                                 key=len, reverse=True))
 _REPORTED_RE = re.compile(rf"\b(?P<verb>{_REPORTED_ALT})\b")
@@ -1984,6 +2018,27 @@ _ORG_NAME_RE = re.compile(
 )
 
 
+_GOVERNMENT_AFTER_RE = re.compile(
+    r"^(?:\s*(?:,|and)\s+[A-Z][\w’'-]+)*\s+"
+    r"(?:(?:has|have|had|also|again|repeatedly|long|previously|officially|publicly|swiftly|quickly"
+    r"|later|earlier|immediately|strongly|firmly|flatly|not|never|always|would|will)\s+)*"
+    r"(?:said|says|denied|denies|accused|accuses|blamed|blames|welcomed|welcomes|rejected|rejects"
+    r"|condemned|condemns|warned|warns|insisted|insists|announced|announces|responded|responds"
+    r"|retaliated|urged|urges|demanded|demands|(?:called|calls)\s+(?:on|for)|claimed|claims|vowed|vows"
+    r"|threatened|threatens|refused|refuses|pledged|pledges|dismissed|dismisses|denounced|denounces"
+    r"|protested|summoned|recalled\s+its|confirmed|acknowledged|stated|insisted|maintains)\b"
+)
+_GOVERNMENT_BEFORE_RE = re.compile(
+    r"\b(?:accused|accuses|accusing|blamed|blames|blaming|urged|urges|urging|pressed|presses|pressing"
+    r"|pressured|pressuring|criticized|criticised|criticizing|criticising|condemned|condemning"
+    r"|sanctioned|warned|warning)\s+$"
+)
+_ADJUNCT_RE = re.compile(
+    r"^\s+(?:analysts?|researchers?|experts?|specialists?|watchers?|scholars?|envoys?|correspondents?"
+    r"|editors?|hands)\b"
+)
+
+
 def _all_kinds(cands: list) -> list[str | None]:
     return [_obj_kind(c) for c in cands]
 
@@ -2019,11 +2074,22 @@ def _places(article_title: Paragraph | None, paras: list[Paragraph], places: Nam
             oa, ob = p.span(a, b)
             if any(not (ob <= x or oa >= y) for x, y in exclude):
                 continue
-            if re.match(r"^-(?:based|backed|born|supported|sponsored|allied|aligned|funded|trained|armed"
-                        r"|affiliated|linked|friendly|bound)\b", t[b:b + 14], re.I):
+            if re.match(r"^\.?-(?:based|backed|born|supported|sponsored|allied|aligned|funded|trained|armed"
+                        r"|affiliated|linked|friendly|bound|led|run|held|controlled|ruled|brokered"
+                        r"|dominated|owned|made|registered)\b", t[b:b + 14], re.I):
                 continue  # "a London-based think tank", "Tehran-backed militias"
             cands = list(m.candidates)
             kinds = _all_kinds(cands)
+            if any(k in _CITY_KINDS for k in kinds) and not any(k in _COUNTRY_KINDS for k in kinds) and (
+                _GOVERNMENT_AFTER_RE.match(t[b:b + 80]) or _GOVERNMENT_BEFORE_RE.search(t[max(0, a - 30):a])
+            ) and not re.search(r"\b(?:in|from|near|at|around|outside|inside|of)\s+$", t[max(0, a - 10):a], re.I):
+                continue  # "Damascus said", "Riyadh has accused Tehran of ...": governments, not places
+            if kinds and all(k in _COUNTRY_KINDS for k in kinds) and _ADJUNCT_RE.match(t[b:b + 20]):
+                continue  # "Syria analyst", "an Iraq researcher"
+            if m.key == "saudi":
+                continue  # "Saudi air defenses", "Saudi-led": news English says "Saudi Arabia" for the country
+            if re.match(r"^\s+(?:Strip|Heights)\b", t[b:b + 10]):
+                continue  # "the Gaza Strip", "the Golan Heights": not the city the index knows
             after = t[b:b + 3]
             # possessive country = an actor ("Russia’s air power")
             if re.match(r"^[’']s?\b|^[’'](?!\w)", after) and kinds and all(
@@ -2154,7 +2220,7 @@ _DATELINE_CAPS_RE = re.compile(
     # "SANAA - ", "ARSAL, Lebanon – ", "FALLUJAH: ", "Beirut- " (Asharq Al-Awsat's style)
     r"^(?:(?P<place>[A-Z][A-Z’'.]{2,}(?:[ -][A-Z][A-Z’'.]+){0,2}(?:,\s*[A-Z][\w.]+(?:\s+[A-Z][\w.]+)?)?)"
     r"(?:\s+[-–—]+\s+|:\s+)"
-    r"|(?P<place2>[A-Z][a-z’']+(?:\s[A-Z][a-z’']+){0,2})[-–—]\s+(?=[A-Z]))"
+    r"|(?P<place2>[A-Z][a-z’']+(?:\s[A-Z][a-z’']+){0,2})\s?[-–—]\s+(?=[A-Z]))"
 )
 
 
@@ -2601,6 +2667,11 @@ def _finish(text: str, fmt: str, h: _Header, title_par: Paragraph | None,
             at = c.attribution
             taken.setdefault(at.para, []).append((at.start, at.end))
     reported = _reported_candidates(paragraphs, taken, srcs)
+    for c in direct:
+        at = c.attribution
+        if at is not None and at.added and not c.intro:
+            a, b = at.added
+            reported.append(_Cand("reported", at.para, a, b, at.para, paragraphs[at.para].text[a:b], at))
 
     def order(c: _Cand) -> tuple[int, int]:
         if c.attribution:
@@ -2613,11 +2684,19 @@ def _finish(text: str, fmt: str, h: _Header, title_par: Paragraph | None,
         person = None
         description = None
         given_to = None
+        co_people: list[Speaker] = []
         if c.attribution:
             person = people.resolve(c.attribution.speaker)
             given_to = c.attribution.given_to
             if person is None:
                 description = c.attribution.speaker.description
+            for co_name in c.attribution.speaker.co_names if person else ():
+                co = people.resolve(ParsedSpeaker("name", name=co_name, surface=co_name,
+                                                  description=c.attribution.speaker.description))
+                if co is not None and co is not person and co not in co_people:
+                    co_people.append(co)
+            if co_people:
+                people.last = person
         elif c.full_paragraph and c.para - 1 in by_para_speaker:
             person = by_para_speaker[c.para - 1]
             people.last = person
@@ -2632,11 +2711,13 @@ def _finish(text: str, fmt: str, h: _Header, title_par: Paragraph | None,
             flags.append(FLAG_QUOTE_WITHOUT_SPEAKER)
         end_text = paragraphs[c.end_para].text
         c_end = c.end
-        while c_end > 0 and end_text[c_end - 1] in ",;:— " and (c.end_para != c.para or c_end > c.start + 1):
+        # the full stop after reported speech ends the writer's sentence, not the speaker's words
+        trailing = ",;:— ." if c.kind == "reported" else ",;:— "
+        while c_end > 0 and end_text[c_end - 1] in trailing and (c.end_para != c.para or c_end > c.start + 1):
             c_end -= 1
         start = paragraphs[c.para].span(c.start, c.start + 1)[0]
         end = paragraphs[c.end_para].span(max(c_end - 1, 0), c_end)[1]
-        text_q = _collapse(c.text).rstrip(",;:— ")
+        text_q = _collapse(c.text).rstrip(trailing)
         if given_to:
             ag = srcs.agency(given_to)
             if ag and ag not in credits:
@@ -2644,16 +2725,17 @@ def _finish(text: str, fmt: str, h: _Header, title_par: Paragraph | None,
                 at = c.attribution
                 h.origins.setdefault(f"source:{ag}", paragraphs[at.para].span(at.start, at.end)
                                      if at else (start, end))
-        made.append((ExtractedQuote(
-            speaker=None,
-            description=None,
-            text=text_q,
-            given_to=given_to,
-            kind=c.kind,
-            paragraph=c.para,
-            start=start,
-            end=end,
-        ), person, description))
+        for speaker in [person, *co_people]:
+            made.append((ExtractedQuote(
+                speaker=None,
+                description=None,
+                text=text_q,
+                given_to=given_to,
+                kind=c.kind,
+                paragraph=c.para,
+                start=start,
+                end=end,
+            ), speaker, description))
     # final names and descriptions: a later, fuller mention may have completed them
     for q, person, description in made:
         q.speaker = person.name if person else None

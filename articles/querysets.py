@@ -1,12 +1,31 @@
 """Queries in the newsroom's words: `Article.objects.published().in_region(iraq)`."""
 
+import datetime
+from collections import Counter
+
 from django.apps import apps
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Count, F, IntegerField, Max, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import TruncMonth
+
+from .names import fold_name
 
 
 def _model(name):
     return apps.get_model("articles", name)
+
+
+class SubqueryCount(Subquery):
+    """How many rows a correlated subquery finds, counted in the database."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _count)"
+    output_field = IntegerField()
+
+
+def by_name(records):
+    """Sorted as a reader expects whatever the database's collation: case, accents and
+    punctuation ignored ("al-Hashimi" beside "Balanche"), Arabic after Latin."""
+    return sorted(records, key=lambda r: (fold_name(r.name), r.name))
 
 
 class RegionQuerySet(models.QuerySet):
@@ -22,13 +41,141 @@ class RegionQuerySet(models.QuerySet):
             qs = qs.exclude(pk__in=[r.pk for r in regions])
         return qs
 
+    def above(self, *regions):
+        """Every region the given ones lie in, from the top of the tree down, in one query."""
+        slugs = {slug for region in regions for slug in region.path.strip("/").split("/")[:-1]}
+        return self.filter(slug__in=slugs).order_by("depth")
+
+    def named_in(self, articles, depth=None):
+        """The regions `articles` name and every region above them, as a tree (see `grow`),
+        down to `depth` if given."""
+        named = self.filter(pk__in=_links(articles).values("region_id"))
+        if depth is not None:
+            # A place deeper down brings in the region it lies in at `depth`.
+            deeper = named.filter(depth__gt=depth).values_list("path", flat=True)
+            paths = {"/".join(path.split("/")[: depth + 2]) + "/" for path in deeper}
+            named = self.filter(Q(pk__in=named.filter(depth__lte=depth)) | Q(path__in=paths))
+        named = list(named)
+        return grow(named + list(self.above(*named).exclude(pk__in=[r.pk for r in named])))
+
+    def tree(self, articles, depth=None):
+        """The regions `articles` name, with everything they lie in, as a tree down to
+        `depth` (all of it without one).
+
+        Each region carries `article_count`: distinct articles in it or anywhere below it.
+        Regions without any of these articles are left out, so the gazetteer's thousands
+        of empty places cost nothing.
+        """
+        counts = articles.region_counts(max_depth=depth)
+        regions = list(self.filter(pk__in=counts))
+        for region in regions:
+            region.article_count = counts[region.pk]
+        return grow(regions)
+
+    def lineages(self, regions):
+        """`regions`, each with its `lineage`: the regions it lies in, from the top down.
+        One query for all of them."""
+        above = {r.slug: r for r in self.above(*regions)}
+        for region in regions:
+            region.lineage = [above[s] for s in region.path.strip("/").split("/")[:-1] if s in above]
+        return sorted(regions, key=lambda r: [fold_name(n.name) for n in [*r.lineage, r]])
+
+    def with_article_counts(self, articles, *, depth=None, kind=None):
+        """These regions with `article_count` over `articles`, including everything below;
+        only those with at least one article, most first."""
+        counts = articles.region_counts(depth=depth, kind=kind)
+        regions = list(self.filter(pk__in=counts))
+        for region in regions:
+            region.article_count = counts[region.pk]
+        return sorted(by_name(regions), key=lambda r: -r.article_count)
+
+
+def grow(regions):
+    """The roots of a tree of `regions`, each region with its `branches` by name.
+    A region whose parent is not among them is a root."""
+    by_pk = {r.pk: r for r in regions}
+    roots = []
+    for region in regions:
+        region.branches = []
+    for region in by_name(regions):
+        parent = by_pk.get(region.parent_id)
+        (parent.branches if parent else roots).append(region)
+    return roots
+
+
+def walk(roots, level=0):
+    """Every region of a tree, depth first, with its level below the roots."""
+    for region in roots:
+        yield region, level
+        yield from walk(region.branches, level + 1)
+
+
+def outline(roots):
+    """A tree as one flat list for a template to nest without recursion (thousands of
+    regions render fast): each region gets its `level` and `closing`, one item per
+    branch that ends with it."""
+    items = list(walk(roots))
+    for i, (region, level) in enumerate(items):
+        following = items[i + 1][1] if i + 1 < len(items) else 0
+        region.level = level
+        region.closing = range(max(0, level - following))
+    return [region for region, _ in items]
+
+
+def _links(articles):
+    """The article-region links of `articles`."""
+    return _model("Article").regions.through.objects.filter(
+        article_id__in=articles.order_by().values("pk")
+    ).order_by()
+
 
 class SourceQuerySet(models.QuerySet):
-    pass
+    def public(self):
+        """Sources a published article names: as its publication, in its credits or as
+        the outlet a quote was given to. Sources only drafts name stay private."""
+        articles = _model("Article").objects.published()
+        return self.filter(
+            Q(pk__in=articles.values("publication_id"))
+            | Q(pk__in=articles.values("credits"))
+            | Q(pk__in=_model("Quote").objects.filter(article__in=articles).values("given_to_id"))
+        )
+
+    def with_article_counts(self):
+        """These sources as a list, each with `article_count`: the published articles it
+        published or is credited in, each article once. Three grouped queries for all
+        sources (published by, credited in, both), not one per source."""
+        Article = _model("Article")
+        published = Article.objects.published().order_by()
+        credited = Article.credits.through.objects.filter(article__status="published").order_by()
+        counts = Counter(dict(published.values_list("publication_id").annotate(n=Count("pk"))))
+        counts.update(dict(credited.values_list("source_id").annotate(n=Count("article_id"))))
+        both = credited.filter(article__publication_id=F("source_id"))
+        counts.subtract(dict(both.values_list("source_id").annotate(n=Count("article_id"))))
+        sources = list(self)
+        for source in sources:
+            source.article_count = counts[source.pk]
+        return sources
 
 
 class PersonQuerySet(models.QuerySet):
-    pass
+    def public(self):
+        """People quoted in at least one published article."""
+        return self.filter(pk__in=_model("Quote").objects.filter(article__status="published").values("person_id"))
+
+    def with_quote_counts(self):
+        return self.annotate(quote_count=Count("quotes", filter=Q(quotes__article__status="published")))
+
+    def most_quoted(self):
+        return self.with_quote_counts().order_by("-quote_count", "slug")
+
+
+class QuoteQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(article__status="published")
+
+    def in_order(self):
+        """Oldest article first, and within an article as it gives them."""
+        return self.order_by("article__published_on", "article__media_id", "position", "pk")
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -69,6 +216,14 @@ class ArticleQuerySet(models.QuerySet):
             qs = qs.filter(published_on__lte=date_to)
         return qs
 
+    def in_year(self, year):
+        return self.between(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+
+    def in_month(self, year, month):
+        start = datetime.date(year, month, 1)
+        end = datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1)
+        return self.between(start, end)
+
     def newest_first(self):
         return self.order_by("-published_on", "-media_id")
 
@@ -78,3 +233,127 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         """What an article card shows, fetched once for a whole page."""
         return self.select_related("publication").prefetch_related("regions", "credits")
+
+    def for_reading(self):
+        """What the article page shows: its sources, places, and quotes with their speakers."""
+        return self.select_related("publication").prefetch_related(
+            "credits", "regions",
+            models.Prefetch("quotes", _model("Quote").objects.select_related("person", "given_to")),
+        )
+
+    def span(self):
+        """`count`, `first` and `last` publication dates, in one query."""
+        return self.order_by().aggregate(
+            count=Count("pk"), first=Min("published_on"), last=Max("published_on")
+        )
+
+    def last_updated(self):
+        return self.order_by().aggregate(last=Max("updated"))["last"]
+
+    def per_month(self):
+        """[(first day of the month, number of articles)], oldest first; months without
+        articles are left out."""
+        rows = (
+            self.exclude(published_on=None)
+            .order_by()
+            .annotate(month=TruncMonth("published_on"))
+            .values("month")
+            .annotate(count=Count("pk"))
+            .order_by("month")
+        )
+        return [(_as_date(row["month"]), row["count"]) for row in rows]
+
+    def region_counts(self, *, depth=None, kind=None, max_depth=None):
+        """{region id: number of these articles in that region or anywhere below it}.
+
+        Each article counts once per region however many places below it the article
+        names ("Iraq" and "Baiji" together are one article for Iraq). With `depth` or `kind`,
+        only the regions at that depth or of that kind; otherwise every region (down to
+        `max_depth`), at a cost of one query per level of the tree.
+        """
+        links = _links(self)
+        deepest = links.aggregate(deepest=Max("region__depth"))["deepest"]
+        if deepest is None:
+            return {}
+        if kind is not None:
+            return _count_by_ancestor(links, deepest, lambda up, path: {f"{path}__kind": kind})
+        if depth is not None:
+            depths = [depth]
+        else:
+            depths = range(min(deepest, deepest if max_depth is None else max_depth) + 1)
+        counts = {}
+        for d in depths:
+            counts.update(
+                _count_by_ancestor(
+                    links.filter(region__depth__gte=d),
+                    deepest - d,
+                    lambda up, path, d=d: {"region__depth": d + up},
+                )
+            )
+        return counts
+
+    def people_counts(self, limit=None):
+        """The people these articles quote, most articles first: dicts with `name`, `slug`,
+        `description` and `count` (articles quoting them)."""
+        rows = (
+            _model("Quote").objects.filter(article_id__in=self.order_by().values("pk"))
+            .order_by()
+            .values(name=F("person__name"), slug=F("person__slug"), description=F("person__description"))
+            .annotate(count=Count("article_id", distinct=True))
+            .order_by("-count", "slug")
+        )
+        return list(rows[:limit] if limit else rows)
+
+    def related_to(self, article, region_ids, person_ids, pool=400):
+        """Other articles sharing places or speakers with `article`, those sharing most
+        first, then the newest. Only the latest `pool` articles naming each shared place or
+        speaker are weighed: a country names a third of the archive, and weighing every
+        one of them made the article page slow at scale."""
+        Article, Quote = _model("Article"), _model("Quote")
+        candidates = set()
+        if region_ids:
+            placed = Article.regions.through.objects.filter(region_id__in=region_ids).exclude(article_id=article.pk)
+            candidates.update(placed.order_by("-article_id").values_list("article_id", flat=True)[:pool])
+        if person_ids:
+            quoting = Quote.objects.filter(person_id__in=person_ids).exclude(article_id=article.pk)
+            candidates.update(quoting.order_by("-article_id").values_list("article_id", flat=True)[:pool])
+        if not candidates:
+            return self.none()
+        shared = Value(0)
+        if region_ids:
+            shared += SubqueryCount(
+                Article.regions.through.objects.filter(article_id=OuterRef("pk"), region_id__in=region_ids).values("region_id")
+            )
+        if person_ids:
+            shared += SubqueryCount(
+                Quote.objects.filter(article_id=OuterRef("pk"), person_id__in=person_ids)
+                .order_by().values("person_id").distinct()
+            )
+        return (
+            self.filter(pk__in=candidates)
+            .annotate(shared=shared)
+            .order_by("-shared", "-published_on", "-media_id")
+        )
+
+
+def _as_date(value):
+    # TruncMonth of a DateField gives a date on PostgreSQL and may give a datetime elsewhere.
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def _count_by_ancestor(links, levels, condition):
+    """Group article-region links by the ancestor (or the region itself) that meets
+    `condition`, looking at most `levels` steps up the tree."""
+    whens = []
+    for up in range(levels + 1):
+        path = "region" + "__parent" * up
+        whens.append(When(**condition(up, path), then=F(path)))
+    ancestor = Case(*whens, default=None, output_field=IntegerField())
+    rows = (
+        links.annotate(ancestor=ancestor)
+        .exclude(ancestor=None)
+        .values("ancestor")
+        .annotate(count=Count("article_id", distinct=True))
+        .order_by()
+    )
+    return {row["ancestor"]: row["count"] for row in rows}

@@ -1,46 +1,203 @@
-from django.db import DatabaseError, connection
-from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.cache import never_cache
+"""The reader's pages: each view reads its input, asks the QuerySets, renders."""
 
+import datetime
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import DatabaseError, connection
+from django.http import Http404, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import condition
+
+from . import exporting, results
+from .filters import ArticleFilter, Facet, listing_url
 from .models import Article, Person, Region, Source
+from .querysets import by_name, outline
+from .timeline import Timeline, per_year
+
+PEOPLE_PER_PAGE = 100
+QUOTES_PER_PAGE = 50
+# /regions/ shows world regions, countries and what lies directly in a country; each
+# region's page lists the places in it, so the tree page stays small on a phone.
+TREE_DEPTH = 2
+SOURCE_KINDS = {
+    Source.Kind.PUBLICATION: "Publications", Source.Kind.AGENCY: "News agencies",
+    Source.Kind.BROADCASTER: "Broadcasters", Source.Kind.OTHER: "Other sources",
+}
+
+
+def page_of(request, items, per_page=None):
+    """The page `?page=` asks for; a page that is not there is a 404 that says why."""
+    paginator = Paginator(items, per_page or settings.ARCHIVE_PAGE_SIZE)
+    number = request.GET.get("page", "1")
+    try:
+        return paginator.page(number)
+    except PageNotAnInteger:
+        raise Http404(f"“{number[:40]}” is not a page number.")
+    except EmptyPage:
+        raise Http404(f"There is no page {number[:40]} here: pages run from 1 to {paginator.num_pages}.")
+
+
+def twelve_months_to(last):
+    """The twelve calendar months that end with the month of `last`."""
+    return datetime.date(last.year - (last.month < 12), last.month % 12 + 1, 1), last
 
 
 def home(request):
-    latest = Article.objects.published().newest_first().for_listing()[:20]
-    return render(request, "articles/home.html", {"articles": latest})
+    published = Article.objects.published()
+    span = published.span()
+    window = twelve_months_to(span["last"]) if span["last"] else (None, None)
+    recent = published.between(*window) if span["last"] else published.none()
+    dates = {"date_from": window[0], "date_to": window[1]}
+    regions = Region.objects.with_article_counts(recent, kind=Region.Kind.COUNTRY)[:10]
+    return render(request, "articles/home.html", {
+        "latest": published.newest_first().for_listing()[:10],
+        "span": span,
+        "years": per_year(published.per_month()),
+        "window": window,
+        "regions": [
+            Facet(r.name, r.article_count, listing_url(region=r.slug, **dates), r.get_absolute_url()) for r in regions
+        ],
+        "people": people_facets(recent.people_counts(limit=10), **dates),
+    })
 
 
+def people_facets(rows, **params):
+    """`people_counts()` rows as counts that link to the articles they count."""
+    return [
+        Facet(row["name"], row["count"], listing_url(person=row["slug"], **params),
+              reverse("articles:person", args=[row["slug"]]), row["description"])
+        for row in rows
+    ]
+
+
+def article_list(request):
+    filters = ArticleFilter(request.GET)
+    page = page_of(request, filters.qs.for_listing())
+    problems = filters.messages()
+    return render(request, "articles/article_list.html", {
+        "filters": filters, "choices": filters.choices(), "problems": problems, "page": page,
+        "feed_url": _with_query(reverse("articles:feed-articles"), request.GET),
+    }, status=400 if problems else 200)
+
+
+def _article_last_modified(request, media_id, slug=None):
+    return Article.objects.published().filter(media_id=media_id).values_list("updated", flat=True).first()
+
+
+@condition(last_modified_func=_article_last_modified)
 def article(request, media_id, slug=None):
-    article = get_object_or_404(
-        Article.objects.published().select_related("publication").prefetch_related(
-            "credits", "regions", "quotes__person", "quotes__given_to"
-        ),
-        media_id=media_id,
-    )
+    article = get_object_or_404(Article.objects.published().for_reading(), media_id=media_id)
     if slug != article.slug:
         return redirect(article, permanent=True)
-    return render(request, "articles/article.html", {"article": article})
+    regions = list(article.regions.all())
+    quotes = list(article.quotes.all())
+    related = Article.objects.published().related_to(
+        article, [r.pk for r in regions], {q.person_id for q in quotes}
+    ).select_related("publication")[:5]
+    return render(request, "articles/article.html", {
+        "article": article, "quotes": quotes, "places": Region.objects.lineages(regions), "related": related,
+        "canonical": request.build_absolute_uri(article.get_absolute_url()),
+    })
+
+
+def region_list(request):
+    roots = Region.objects.tree(Article.objects.published(), depth=TREE_DEPTH)
+    return render(request, "articles/region_list.html", {"regions": outline(roots)})
 
 
 def region(request, slug):
     region = get_object_or_404(Region, slug=slug)
-    articles = Article.objects.published().in_region(region).newest_first().for_listing()[:50]
-    return render(request, "articles/region.html", {"region": region, "articles": articles})
+    articles = Article.objects.published().in_region(region)
+    return render(request, "articles/region.html", {
+        "region": region,
+        "ancestors": region.ancestors(),
+        "subregions": region.children.with_article_counts(articles, depth=region.depth + 1),
+        "page": page_of(request, articles.newest_first().for_listing()),
+        "people": people_facets(articles.people_counts(limit=10), region=region.slug),
+        "timeline": Timeline(articles.per_month(), reverse("articles:articles"), {"region": region.slug}),
+    })
+
+
+def person_list(request):
+    by_count = request.GET.get("sort") == "quotes"
+    people = by_name(Person.objects.public().with_quote_counts())
+    if by_count:
+        people.sort(key=lambda person: -person.quote_count)
+    return render(request, "articles/person_list.html", {
+        "page": page_of(request, people, PEOPLE_PER_PAGE), "by_count": by_count,
+    })
 
 
 def person(request, slug):
-    person = get_object_or_404(Person, slug=slug)
-    quotes = person.quotes.filter(article__status="published").select_related("article").order_by(
-        "article__published_on", "article__media_id", "position"
-    )
-    return render(request, "articles/person.html", {"person": person, "quotes": quotes})
+    person = get_object_or_404(Person.objects.public(), slug=slug)
+    quotes = person.quotes.published().in_order().select_related("article__publication", "given_to")
+    articles = Article.objects.published().quoting(person)
+    return render(request, "articles/person.html", {
+        "person": person,
+        "page": page_of(request, quotes, QUOTES_PER_PAGE),
+        "timeline": Timeline(articles.per_month(), reverse("articles:articles"), {"person": person.slug}),
+    })
+
+
+def source_list(request):
+    sources = by_name(Source.objects.public().with_article_counts())
+    kinds = [(label, [s for s in sources if s.kind == kind]) for kind, label in SOURCE_KINDS.items()]
+    return render(request, "articles/source_list.html", {"kinds": [(k, s) for k, s in kinds if s]})
 
 
 def source(request, slug):
-    source = get_object_or_404(Source, slug=slug)
-    articles = Article.objects.published().from_source(source).newest_first().for_listing()[:50]
-    return render(request, "articles/source.html", {"source": source, "articles": articles})
+    source = get_object_or_404(Source.objects.public(), slug=slug)
+    articles = Article.objects.published().from_source(source)
+    return render(request, "articles/source.html", {
+        "source": source,
+        "page": page_of(request, articles.newest_first().for_listing()),
+        "timeline": Timeline(articles.per_month(), reverse("articles:articles"), {"source": source.slug}),
+    })
+
+
+def archive_year(request, year):
+    months = Article.objects.published().per_month()
+    in_year = {start.month: count for start, count in months if start.year == year}
+    if not in_year:
+        raise Http404(f"The archive has no articles from {year}.")
+    return render(request, "articles/archive_year.html", {
+        "year": year,
+        "months": [(datetime.date(year, m, 1), in_year.get(m, 0)) for m in range(1, 13)],
+        "total": sum(in_year.values()),
+        "years": per_year(months),
+    })
+
+
+def archive_month(request, year, month):
+    if not 1 <= month <= 12 or year < 1:
+        raise Http404("There is no such month.")
+    start = datetime.date(year, month, 1)
+    months = [m for m, _ in Article.objects.published().per_month()]
+    if start not in months:
+        raise Http404(f"The archive has no articles from {start:%B} {year}.")
+    articles = Article.objects.published().in_month(year, month)
+    at = months.index(start)
+    return render(request, "articles/archive_month.html", {
+        "month": start,
+        "page": page_of(request, articles.newest_first().for_listing()),
+        "previous": months[at - 1] if at else None,
+        "next": months[at + 1] if at + 1 < len(months) else None,
+    })
+
+
+def robots_txt(request):
+    return render(request, "robots.txt", {"sitemap": request.build_absolute_uri(reverse("articles:sitemap"))},
+                  content_type="text/plain; charset=utf-8")
+
+
+def _with_query(url, query):
+    query = query.copy()
+    query.pop("page", None)
+    return f"{url}?{query.urlencode()}" if query else url
 
 
 @never_cache
@@ -52,3 +209,36 @@ def healthz(request):
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": connection.vendor})
+
+
+# --- research search: /search/ and its exports ----------------------------------------------
+
+
+def search(request):
+    filters = ArticleFilter(request.GET)
+    context, status = results.search_page(filters, request.GET)
+    return render(request, "articles/search.html", context, status=status)
+
+
+def search_export_jsonl(request):
+    """Every match of the search, in the import format (`import_articles` reads it back)."""
+    return _search_export(request, "jsonl", "application/x-ndjson; charset=utf-8", exporting.jsonl_lines)
+
+
+def search_export_csv(request):
+    """Every match of the search, one spreadsheet row per article."""
+    return _search_export(request, "csv", "text/csv; charset=utf-8",
+                          lambda articles: exporting.csv_lines(articles, request.build_absolute_uri))
+
+
+def _search_export(request, extension, content_type, lines):
+    filters = ArticleFilter(request.GET)
+    problems = filters.messages()
+    if problems:
+        # Never an empty file that would read as "no matches".
+        return HttpResponseBadRequest("\n".join(problems) + "\n", content_type="text/plain; charset=utf-8")
+    # By media ID: a stable order that costs no ranking, whatever the number of matches.
+    articles = Article.objects.filter(pk__in=filters.qs.order_by().values("pk")).order_by("media_id")
+    response = StreamingHttpResponse(lines(articles), content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, results.export_filename(filters, extension))
+    return response

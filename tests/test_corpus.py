@@ -31,7 +31,7 @@ def test_generated_articles_look_like_news_articles():
     assert len({a.published_on.year for a in articles}) > 5
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_generate_corpus_fills_the_archive_and_its_search_index():
     out = io.StringIO()
     call_command("generate_corpus", articles=250, seed=1, batch_size=100, workers=1, stdout=out)

@@ -49,9 +49,9 @@ SMALL_GAZETTEER = [
     ("turkey", "Turkey", "country", None, ["Türkiye"]),
     ("france", "France", "country", "europe", []),
     ("russia", "Russia", "country", None, ["Russian Federation"]),
-    ("united-states", "United States", "country", None, ["USA", "America"]),
+    ("united-states", "United States", "country", None, ["USA", "America", "U.S."]),
     ("libya", "Libya", "country", None, []),
-    ("saudi-arabia", "Saudi Arabia", "country", "middle-east", []),
+    ("saudi-arabia", "Saudi Arabia", "country", "middle-east", ["Saudi", "KSA"]),
     ("saladin-governorate", "Saladin Governorate", "province", "iraq",
      ["Saladin", "Saladin Province", "Salah ad-Din"]),
     ("baiji", "Baiji", "city", "saladin-governorate", ["Bayji", "Beiji"]),
@@ -123,6 +123,28 @@ SMALL_GAZETTEER = [
     ("layla", "Layla", "city", "saudi-arabia", []),  # a first name too
     ("berlin", "Berlin", "city", None, []),
     ("washington", "Washington", "city", "united-states", []),
+    # 021-024: capitals standing for governments, "Saudi" the adjective, "Ahmad" a first name
+    ("iran", "Iran", "country", "middle-east", []),
+    ("tehran", "Tehran", "city", "iran", []),
+    ("riyadh-province", "Riyadh Province", "province", "saudi-arabia", ["Riyadh"]),
+    ("riyadh", "Riyadh", "city", "riyadh-province", []),
+    ("jeddah", "Jeddah", "city", "saudi-arabia", []),
+    ("khamis-mushait", "Khamis Mushait", "city", "saudi-arabia", []),
+    ("saada-governorate", "Saada Governorate", "province", "yemen", ["Saada", "Saada Province"]),
+    ("marib-governorate", "Marib Governorate", "province", "yemen", ["Marib", "Marib Province"]),
+    ("qayyarah", "Qayyarah", "city", "nineveh-governorate", []),
+    ("madaya", "Madaya", "city", "syria", []),
+    ("al-ahmadi", "Al Ahmadi", "city", "kuwait", ["Ahmad", "Ahmadi"]),
+    ("egypt", "Egypt", "country", "middle-east", []),
+    ("cairo-governorate", "Cairo Governorate", "province", "egypt", ["Cairo"]),
+    ("cairo", "Cairo", "city", "cairo-governorate", []),
+    ("north-sinai-governorate", "North Sinai Governorate", "province", "egypt", ["North Sinai"]),
+    ("arish", "Arish", "city", "north-sinai-governorate", ["Al Arish"]),
+    ("rafah-egypt", "Rafah", "city", "north-sinai-governorate", []),
+    ("palestine", "Palestine", "country", "middle-east", []),
+    ("gaza-governorate", "Gaza Governorate", "province", "palestine", ["Gaza"]),
+    ("gaza", "Gaza", "city", "gaza-governorate", []),
+    ("rafah-palestine", "Rafah", "city", "gaza-governorate", []),
 ]
 
 
@@ -444,7 +466,7 @@ def test_after_attribution_forms():
         "“Every side is exhausted,” she told Reuters on Monday.",
     ))
     assert _quotes(art) == [
-        ("Nadia Khoury", "reported", "the war was changing.", None),
+        ("Nadia Khoury", "reported", "the war was changing", None),
         ("Nadia Khoury", "direct", "The north is where it will be decided", None),
         ("Nadia Khoury", "direct", "Nobody wants to lose it", None),
         ("Nadia Khoury", "direct", "Every side is exhausted", "Reuters"),
@@ -898,3 +920,36 @@ def test_long_article_is_fast(places):
     art = extract(raw, places=places)
     assert time.perf_counter() - t0 < 5.0
     assert len(art.paragraphs) == 9 * 30
+
+
+@pytest.mark.parametrize(
+    "phrase, name, co_names, description",
+    [
+        ("Local council members Ahmad Saleh and Mariam Hassoun", "Mariam Hassoun", ["Ahmad Saleh"], "Local council member"),
+        ("Dr. Ali Hassan and Sheikh Omar Bakri", "Omar Bakri", ["Ali Hassan"], None),
+        ("Syria analyst and geographical expert Fabrice Balanche", "Fabrice Balanche", [], "Syria analyst and geographical expert"),
+        ("Retired general and security expert Dr. Adel Rifaat", "Adel Rifaat", [], "Retired general and security expert"),
+    ],
+)
+def test_coordinated_speakers_are_each_a_speaker(phrase, name, co_names, description):
+    parsed = parse_speaker(phrase)
+    assert (parsed.name, parsed.co_names, parsed.description) == (name, co_names, description)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Damascus has denied the charge.",
+        "Riyadh has repeatedly accused Tehran of supplying the missiles.",
+        "Washington welcomed the news, and Baghdad said it was ready.",
+    ],
+)
+def test_a_capital_standing_for_its_government_is_not_a_place(places, sentence):
+    art = extract(f"A Title for the Page\nMedia ID: 1\n\n{sentence}\n", places=places)
+    assert art.place_mentions == []
+
+
+def test_a_capital_where_people_are_is_a_place(places):
+    art = extract("A Title for the Page\nMedia ID: 1\n\nAnalysts in Baghdad said the vote would be close.\n",
+                  places=places)
+    assert [m.surface for m in art.place_mentions] == ["Baghdad"]

@@ -10,8 +10,13 @@ from django.db.models.expressions import RawSQL
 
 from .compile import FTS5_TOKENIZE, fts5_documents, to_fts5
 from .documents import indexed_articles
+from .facets import FacetCounts
 
 TABLE = "articles_search_fts"
+# One row per (article, kind, value): 'r' a region of the article or above one of its regions,
+# 's' its publication or a credit, 'p' a person it quotes, 'd' its date as yyyymmdd. The
+# narrow table that filters and facets read instead of the article tables (migration 0006).
+FACETS = "articles_search_facets"
 
 
 # bm25 column weights: title over summary over body and quotes.
@@ -24,7 +29,7 @@ class SQLiteSearch:
     def index(self, article_ids, closure=None):
         article_ids = list(article_ids)
         if article_ids:
-            self.write(indexed_articles(article_ids, closure={}), replace=article_ids)
+            self.write(indexed_articles(article_ids, closure), replace=article_ids)
 
     def write(self, entries, replace=()):
         """Write index entries (documents.IndexedArticle), first removing those of the
@@ -34,22 +39,111 @@ class SQLiteSearch:
             for start in range(0, len(replace), 500):
                 chunk = replace[start : start + 500]
                 cursor.execute(f"DELETE FROM {TABLE} WHERE rowid IN ({','.join(['%s'] * len(chunk))})", chunk)
+                cursor.execute(f"DELETE FROM {FACETS} WHERE article_id IN ({','.join(['%s'] * len(chunk))})", chunk)
+        self.write_rows([self.row(e) for e in entries])
+
+    @staticmethod
+    def row(entry):
+        """The table row of an index entry; pure, so bulk loaders can make rows in workers."""
+        return (entry.article_id, *fts5_documents(entry.fields), facet_values(entry))
+
+    def write_rows(self, rows):
+        with connection.cursor() as cursor:
             cursor.executemany(
                 f"INSERT INTO {TABLE} (rowid, title, summary, body, quotes) VALUES (%s, %s, %s, %s, %s)",
-                [(e.article_id, *fts5_documents(e.fields)) for e in entries],
+                [row[:5] for row in rows],
+            )
+            cursor.executemany(
+                f"INSERT INTO {FACETS} (article_id, kind, value) VALUES (%s, %s, %s)",
+                [(row[0], kind, value) for row in rows for kind, value in row[5]],
             )
 
     def clear(self):
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {TABLE}")
+            cursor.execute(f"DELETE FROM {FACETS}")
 
     def matching_ids(self, tree):
         return RawSQL(f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [to_fts5(tree)])
 
     def ranked(self, queryset, tree):
+        # Scored once for the whole query, then looked up per article: bm25 needs every
+        # matching row's statistics, so a MATCH per article would make ranking quadratic.
+        # (MATERIALIZED: SQLite 3.35+.)
         rank = RawSQL(
-            f"SELECT {BM25} FROM {TABLE} WHERE {TABLE} MATCH %s AND rowid = articles_article.id",
+            f"WITH scores AS MATERIALIZED (SELECT rowid AS id, {BM25} AS score FROM {TABLE} WHERE {TABLE} MATCH %s)"
+            " SELECT score FROM scores WHERE id = articles_article.id",
             [to_fts5(tree)],
         )
         # bm25 is lower for better matches.
         return queryset.annotate(relevance=rank).order_by("relevance", "-published_on", "-media_id")
+
+    # --- facets: counts over the matching entries, from the narrow table alone ---------------
+
+    def _hits(self, criteria):
+        """A compound SELECT of the ids of the entries matching `criteria` (facets.Criteria),
+        each once, and its parameters."""
+        parts, params = [], []
+        if criteria.include is not None:
+            parts.append(f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s")
+            params.append(to_fts5(criteria.include))
+        for kind, ids in (("r", criteria.regions), ("s", criteria.sources), ("p", criteria.people)):
+            if ids:
+                marks = ", ".join(["%s"] * len(ids))
+                parts.append(f"SELECT article_id FROM {FACETS} WHERE kind = %s AND value IN ({marks})")
+                params.extend([kind, *ids])
+        if criteria.date_from or criteria.date_to or not parts:
+            parts.append(f"SELECT article_id FROM {FACETS} WHERE kind = 'd' AND value BETWEEN %s AND %s")
+            params.extend([_day(criteria.date_from) if criteria.date_from else 0,
+                           _day(criteria.date_to) if criteria.date_to else 99_999_999])
+        sql = " INTERSECT ".join(parts)
+        if len(parts) == 1:  # INTERSECT would have removed repeats (an article in two regions)
+            sql = sql.replace("SELECT ", "SELECT DISTINCT ", 1)
+        if criteria.exclude is not None:
+            sql += f" EXCEPT SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s"
+            params.append(to_fts5(criteria.exclude))
+        return sql, params
+
+    def facets(self, criteria):
+        """facets.FacetCounts of the entries matching `criteria`, in one query."""
+        hits, params = self._hits(criteria)
+        sql = f"""
+            WITH hits(article_id) AS ({hits})
+            SELECT f.kind, CASE f.kind WHEN 'd' THEN f.value / 100 ELSE f.value END AS v, count(*)
+            FROM hits JOIN {FACETS} f ON f.article_id = hits.article_id
+            GROUP BY f.kind, v
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return FacetCounts.from_rows(("m" if kind == "d" else kind, v, n) for kind, v, n in cursor.fetchall())
+
+    def per_month(self, criteria):
+        """[(first day of a month, matching entries)], oldest first; empty months left out."""
+        hits, params = self._hits(criteria)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH hits(article_id) AS ({hits}) SELECT f.value / 100, count(*) FROM hits"
+                f" JOIN {FACETS} f ON f.article_id = hits.article_id AND f.kind = 'd' GROUP BY 1 ORDER BY 1",
+                params,
+            )
+            return FacetCounts.from_rows(("m", month, n) for month, n in cursor.fetchall()).per_month()
+
+    def count(self, criteria):
+        hits, params = self._hits(criteria)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM ({hits})", params)
+            return cursor.fetchone()[0]
+
+
+def _day(date):
+    return date.year * 10_000 + date.month * 100 + date.day
+
+
+def facet_values(entry):
+    """The (kind, value) rows of an index entry in the facets table."""
+    values = [("r", pk) for pk in entry.regions]
+    values += [("s", pk) for pk in entry.sources]
+    values += [("p", pk) for pk in entry.people]
+    if entry.published_on is not None:
+        values.append(("d", _day(entry.published_on)))
+    return tuple(values)

@@ -56,8 +56,9 @@ class Command(BaseCommand):
         last_batch = articles - (batches - 1) * batch_size
         bar = tqdm(total=articles, unit="articles", disable=not sys.stderr.isatty(), file=sys.stderr)
         context = multiprocessing.get_context("fork")
-        # Django's connection must not be shared with forked workers: they never touch it.
-        connection.close()
+        if workers > 1:
+            # Forked workers must not inherit Django's open connection (they never use it).
+            connection.close()
         with context.Pool(workers) if workers > 1 else _Inline() as pool:
             with transaction.atomic():
                 dropped = self.drop_search_indexes(vendor) if articles >= 20_000 else []
@@ -109,7 +110,7 @@ class Command(BaseCommand):
         return corpus.CorpusPlan(
             seed=seed,
             region_weights=region_weights(seed),
-            closure=region_closure() if vendor == "postgresql" else {},
+            closure=region_closure(),  # both backends index every region above an article's places
             person_ids=[people[name].pk for name in generator.people],
             person_names=list(generator.people),
             source_ids=[s.pk for s in sources],
@@ -165,6 +166,10 @@ class Command(BaseCommand):
 
     def restore_indexes(self, vendor, dropped):
         with connection.cursor() as cursor:
+            if dropped:
+                # Run the deferred foreign-key checks now: PostgreSQL builds no index on a
+                # table with checks pending.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             for _, definition in dropped:
                 cursor.execute(definition)
 

@@ -1,0 +1,154 @@
+"""A fixed mix of reader and researcher requests, timed against the archive as it is.
+
+The mix is chosen from the data, so it means the same on any archive: the country with most
+articles, a busy region and person, and search terms by how many articles they are in
+(a rare one, one in about 10 %, one in 25 % or more), estimated from a sample of articles.
+"""
+
+import random
+import statistics
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+
+from .models import Article, Person, Region
+from .search.text import STOP_WORDS, tokens, words
+
+
+@dataclass
+class Timing:
+    kind: str
+    seconds: list = field(default_factory=list)
+    first_byte: list = field(default_factory=list)
+    errors: int = 0
+
+    def row(self):
+        ms = sorted(s * 1000 for s in self.seconds)
+        p95 = ms[min(len(ms) - 1, int(round(0.95 * (len(ms) - 1))))]
+        line = f"{self.kind:<34} {len(ms):>4} {statistics.median(ms):>9.1f} {p95:>9.1f} {ms[-1]:>9.1f}"
+        if self.first_byte:
+            line += f"   first byte p50 {statistics.median(self.first_byte) * 1000:.1f} ms"
+        if self.errors:
+            line += f"   {self.errors} errors"
+        return line
+
+
+def sample_terms(rng, sample=2000):
+    """Words by the share of sampled articles they appear in: {share: word}."""
+    ids = list(Article.objects.published().values_list("pk", flat=True)[:200_000])
+    chosen = rng.sample(ids, min(sample, len(ids)))
+    document_frequency, surface = Counter(), {}
+    for title, summary, body in Article.objects.filter(pk__in=chosen).values_list("title", "summary", "body"):
+        seen = set()
+        for word in words(f"{title} {summary} {body}"):
+            if word in STOP_WORDS or len(word) < 4 or not word.isalpha():
+                continue
+            token = tokens(word)
+            if token and token[0] not in seen:
+                seen.add(token[0])
+                surface.setdefault(token[0], word)
+        document_frequency.update(seen)
+    total = max(1, len(chosen))
+    shares = {surface[t]: n / total for t, n in document_frequency.items()}
+    return shares
+
+
+def pick(shares, target, rng, count=5):
+    """`count` words whose share is closest to `target`."""
+    ranked = sorted(shares, key=lambda w: (abs(shares[w] - target), w))
+    return ranked[:count]
+
+
+def plan(rng):
+    shares = sample_terms(rng)
+    common = [w for w in pick(shares, 0.3, rng, 10) if shares[w] >= 0.25] or pick(shares, 0.3, rng)
+    tenth = pick(shares, 0.10, rng)
+    rare = [w for w, s in sorted(shares.items(), key=lambda i: (i[1], i[0])) if s > 0][:50]
+    rare = rng.sample(rare, min(5, len(rare)))
+    countries = list(
+        Region.objects.filter(kind="country")
+        .annotate(n=Count("articles"))
+        .order_by("-n")
+        .values_list("slug", flat=True)[:1]
+    )
+    country = countries[0] if countries else None
+    busy_regions = list(
+        Region.objects.filter(kind__in=["city", "province"]).annotate(n=Count("articles")).order_by("-n")
+        .values_list("slug", flat=True)[:5]
+    )
+    people = list(Person.objects.annotate(n=Count("quotes")).order_by("-n").values_list("slug", flat=True)[:5])
+    articles = list(
+        Article.objects.published().order_by("?").values_list("media_id", "slug")[:20]
+    )
+    years = Article.objects.published().dates("published_on", "year")
+    middle_year = years[len(years) // 2].year if years else 2015
+    mix = {
+        "home": ["/"],
+        "browse": ["/articles/", "/articles/?page=3"],
+        "browse by region (top country)": [f"/articles/?region={country}"] if country else [],
+        "region page": [f"/regions/{slug}/" for slug in busy_regions],
+        "person page": [f"/people/{slug}/" for slug in people],
+        "article page": [f"/articles/{m}/{s}/" for m, s in articles],
+        "search: rare term": [f"/search/?q={w}" for w in rare],
+        "search: term in ~10%": [f"/search/?q={w}" for w in tenth],
+        "search: term in 25%+": [f"/search/?q={w}" for w in common],
+        "search: phrase": [f'/search/?q="{a} {b}"' for a, b in zip(common, tenth)],
+        "search: OR with exclusion": [f"/search/?q={a} OR {b} -{c}" for a, b, c in zip(tenth, rare, common[1:])],
+        "search: region + dates": [
+            f"/search/?q={w}&region={country}&date_from={middle_year}-01-01&date_to={middle_year + 1}-12-31"
+            for w in tenth
+        ],
+    }
+    published = Article.objects.published().count()
+    export_term = min(shares, key=lambda w: (abs(shares[w] * published - 10_000), w))
+    return mix, export_term, shares
+
+
+def run(rounds=5, seed=1, out=print):
+    rng = random.Random(seed)
+    client = Client(SERVER_NAME="localhost")
+    count = Article.objects.published().count()
+    out(f"Archive: {count:,} published articles on {connection.vendor} ({connection.settings_dict['NAME']})")
+    started = time.perf_counter()
+    mix, export_term, shares = plan(rng)
+    out(f"Chose the mix in {time.perf_counter() - started:.1f} s; search terms and their share of articles:")
+    for kind in ("search: rare term", "search: term in ~10%", "search: term in 25%+"):
+        out("  " + kind + ": " + ", ".join(f"{u.split('=')[1]} ({shares[u.split('=')[1]]:.1%})" for u in mix[kind]))
+    out("")
+    out(f"{'request':<34} {'n':>4} {'p50 ms':>9} {'p95 ms':>9} {'max ms':>9}")
+    timings = []
+    for kind, urls in mix.items():
+        if not urls:
+            continue
+        timing = Timing(kind)
+        for _ in range(rounds):
+            for url in urls:
+                began = time.perf_counter()
+                response = client.get(url)
+                timing.seconds.append(time.perf_counter() - began)
+                if response.status_code >= 400:
+                    timing.errors += 1
+        timings.append(timing)
+        out(timing.row())
+    export = Timing(f"export.jsonl ~10,000 ({export_term})")
+    for _ in range(max(1, rounds // 2)):
+        began = time.perf_counter()
+        response = client.get(f"/search/export.jsonl?q={export_term}")
+        stream = iter(response.streaming_content) if response.streaming else iter([response.content])
+        lines = 0
+        first = next(stream, b"")
+        export.first_byte.append(time.perf_counter() - began)
+        lines += first.count(b"\n")
+        for chunk in stream:
+            lines += chunk.count(b"\n")
+        export.seconds.append(time.perf_counter() - began)
+        if response.status_code >= 400:
+            export.errors += 1
+    export.kind += f" [{lines:,} lines]"
+    timings.append(export)
+    out(export.row())
+    return timings

@@ -1,0 +1,255 @@
+"""What the search page shows around its list of articles: the query as understood, snippets,
+facet counts, the timeline of matches and, when nothing matches, why and what to try.
+
+Every link here is a search URL built from the page's own parameters, so each one is a
+permalink that keeps the query and the other filters. A facet count links to a page that
+lists exactly the articles it counts: within one parameter several values mean OR, so a
+facet of a parameter that is already filtered on replaces the values rather than adding
+one, and is offered only where that narrows exactly (a region at or below a chosen region,
+one of the chosen sources or people).
+"""
+
+import datetime
+from dataclasses import dataclass, replace
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.text import slugify
+
+from . import search
+from .filters import Facet
+from .models import Person, Quote, Region, Source
+from .search.facets import Criteria
+from .search.query import All
+from .search.snippets import highlight, snippet
+from .timeline import Timeline
+
+FACET_LENGTH = 15  # the most values a facet lists; its counts stay exact
+SUGGESTIONS = 8  # the most "without ..." counts a page without results runs
+PARAMETERS = ("q", "region", "source", "person", "date_from", "date_to", "sort")
+FILTER_NAMES = {"region": "the region", "source": "the source", "person": "the person quoted"}
+LISTS = {"region": "regions", "source": "sources", "person": "people"}  # Criteria's names
+
+
+def search_page(filters, query):
+    """The context of the search page for `filters` (an ArticleFilter of `query`, the
+    request's QueryDict) and its status: 400 for bad filter values, 404 for a page that
+    is not there; the page says why in both cases."""
+    parsed = filters.parsed_query
+    problems = filters.messages()
+    context = {
+        "filters": filters, "choices": filters.choices(), "problems": problems, "asked": asked(query),
+        "understood": understood(parsed), "links": links(query),
+    }
+    if problems or not context["asked"]:
+        return context, 400 if problems else 200
+    counts = search.backend().facets(Criteria.of(filters))
+    paginator = Paginator(filters.qs.for_listing().prefetch_related(SPEAKERS), settings.ARCHIVE_PAGE_SIZE)
+    # The facets' pass over the index has counted the matches already (tests check that it
+    # equals counting the listing): no second count.
+    paginator.count = counts.total
+    number, status, page = query.get("page", "1"), 200, None
+    try:
+        page = paginator.page(number)
+    except PageNotAnInteger:
+        problems, status = [f"“{number[:40]}” is not a page number."], 404
+    except EmptyPage:
+        problems, status = [f"There is no page {number[:40]} of these results: they run from page 1 to "
+                            f"{paginator.num_pages}."], 404
+    context.update({
+        "searched": True, "problems": problems, "page": page, "count": paginator.count,
+        "articles": mark(page.object_list, parsed) if page else [],
+        "facets": facets(counts, filters, query),
+        "timeline": timeline(counts, filters, query),
+        "suggestions": why_nothing(filters, query) if not paginator.count else [],
+    })
+    return context, status
+
+
+SPEAKERS = Prefetch("quotes", Quote.objects.select_related("person"))
+
+
+def links(query):
+    """Where the same search goes as a feed (newest first: what a feed reader follows) and as
+    exports."""
+    feed = query.copy()
+    feed.pop("page", None)
+    feed["sort"] = "newest"
+    exports = query.copy()
+    exports.pop("page", None)
+    exports.pop("sort", None)  # exports list every match by media ID
+    encoded = f"?{exports.urlencode()}" if exports else ""
+    return {
+        "feed": reverse("articles:feed-articles") + f"?{feed.urlencode()}",
+        "csv": reverse("articles:search-export-csv") + encoded,
+        "jsonl": reverse("articles:search-export-jsonl") + encoded,
+        "first": search_url(query),
+    }
+
+
+def search_url(query, **changes):
+    """/search/ with the parameters of `query` (a QueryDict), changed: a value replaces,
+    a list replaces with several values, None removes. The page number always goes."""
+    query = query.copy()
+    query.pop("page", None)
+    for name, value in changes.items():
+        if value is None:
+            query.pop(name, None)
+        else:
+            query.setlist(name, value if isinstance(value, list) else [value])
+    encoded = query.urlencode()
+    return reverse("articles:search") + (f"?{encoded}" if encoded else "")
+
+
+def asked(query):
+    """Whether the URL asks for anything: the bare /search/ shows the form and its help."""
+    return any(value.strip() for name in PARAMETERS if name != "sort" for value in query.getlist(name))
+
+
+def mark(articles, parsed):
+    """Give each article of a page its `marked_title` and `snippet` (safe HTML)."""
+    tree = parsed.tree if parsed is not None else None
+    for article in articles:
+        quotes = [(quote.person.name, quote.text) for quote in article.quotes.all()]
+        article.marked_title = highlight(tree, article.title)
+        article.snippet = snippet(tree, summary=article.summary, body=article.body, quotes=quotes)
+    return articles
+
+
+def understood(parsed):
+    """The query as read, and notes on what was left out: [sentences]."""
+    if parsed is None:
+        return []
+    lines = []
+    if parsed.is_searchable:
+        lines.append(f"Searched for: {parsed.describe()}.")
+    elif parsed.only_exclusions:
+        lines.append("Showing every article without " + " and without ".join(map(parsed.label, parsed.tree.exclude)) + ".")
+    else:
+        lines.append("Showing every article that the other filters allow.")
+    return lines + parsed.notes()
+
+
+@dataclass
+class Facets:
+    countries: list
+    provinces: list
+    sources: list
+    people: list
+    years: list
+    more: dict  # facet -> how many more values it has than it lists
+
+    def __bool__(self):
+        return any([self.countries, self.provinces, self.sources, self.people, self.years])
+
+
+def facets(counts, filters, query):
+    """The facets of the page from `counts` (search.facets.FacetCounts): three small
+    queries for the names of the values listed."""
+    data = filters.form.cleaned_data
+    chosen_regions = list(data.get("region") or [])
+    chosen_sources = {s.pk for s in data.get("source") or []}
+    chosen_people = {p.pk for p in data.get("person") or []}
+    more = {}
+
+    regions = Region.objects.filter(
+        pk__in=list(counts.regions), kind__in=[Region.Kind.COUNTRY, Region.Kind.PROVINCE]
+    ).only("name", "slug", "kind", "path")
+    regions = [r for r in regions if not chosen_regions or any(r.path.startswith(c.path) for c in chosen_regions)]
+    by_kind = {}
+    for kind in (Region.Kind.COUNTRY, Region.Kind.PROVINCE):
+        of_kind = _top([r for r in regions if r.kind == kind], counts.regions)
+        more[kind] = max(0, sum(r.kind == kind for r in regions) - len(of_kind))
+        by_kind[kind] = [
+            Facet(r.name, counts.regions[r.pk], search_url(query, region=[r.slug]), r.get_absolute_url())
+            for r in of_kind
+        ]
+
+    def named(model, counted, chosen, parameter):
+        ids = [pk for pk in counted if not chosen or pk in chosen]
+        top = sorted(ids, key=lambda pk: -counted[pk])[: FACET_LENGTH * 2]  # names break ties below
+        records = _top(list(model.objects.filter(pk__in=top).only("name", "slug")), counted)
+        more[parameter] = len(ids) - len(records)
+        return [Facet(r.name, counted[r.pk], search_url(query, **{parameter: [r.slug]}), r.get_absolute_url())
+                for r in records]
+
+    date_from, date_to = data.get("date_from"), data.get("date_to")
+    years = [
+        Facet(str(year), count, search_url(
+            query,
+            date_from=max(filter(None, [datetime.date(year, 1, 1), date_from])).isoformat(),
+            date_to=min(filter(None, [datetime.date(year, 12, 31), date_to])).isoformat(),
+        ))
+        for year, count in counts.years.items()
+    ]
+    return Facets(
+        countries=by_kind[Region.Kind.COUNTRY],
+        provinces=by_kind[Region.Kind.PROVINCE],
+        sources=named(Source, counts.sources, chosen_sources, "source"),
+        people=named(Person, counts.people, chosen_people, "person"),
+        years=years,
+        more=more,
+    )
+
+
+def _top(records, counted):
+    return sorted(records, key=lambda r: (-counted[r.pk], r.name))[:FACET_LENGTH]
+
+
+def timeline(counts, filters, query):
+    """Matches per month; each month links to this search narrowed to that month (within
+    the dates already chosen, so that the link lists exactly the month's count)."""
+    line = Timeline(counts.per_month())
+    data = filters.form.cleaned_data
+    date_from, date_to = data.get("date_from"), data.get("date_to")
+    for month in line.months:
+        if month.count:
+            start = max(filter(None, [month.start, date_from]))
+            end = min(filter(None, [month.end, date_to]))
+            month.url = search_url(query, date_from=start.isoformat(), date_to=end.isoformat())
+    return line
+
+
+@dataclass
+class Suggestion:
+    text: str
+    count: int
+    url: str
+
+
+def why_nothing(filters, query):
+    """For a search without results: how many articles it would find without each of its
+    conditions (each part of the query, each filter), most first; one count query each."""
+    parsed = filters.parsed_query
+    criteria = Criteria.of(filters)
+    filtered = criteria != Criteria(tree=criteria.tree)
+    include, exclude = (parsed.tree.include, parsed.tree.exclude) if parsed is not None else ((), ())
+    tries = []
+    for node in (*include, *exclude):
+        kept_in = tuple(n for n in include if n != node)
+        kept_out = tuple(n for n in exclude if n != node)
+        if not (kept_in or kept_out or filtered):
+            continue  # without it, the search would be the whole archive
+        text = " ".join([*map(parsed.label, kept_in), *("-" + parsed.label(n) for n in kept_out)])
+        name = parsed.label(node) if node in include else "-" + parsed.label(node)
+        tries.append((f"Without {name} in the query", replace(criteria, tree=All(kept_in, kept_out)),
+                      search_url(query, q=text or None)))
+    for parameter, label in FILTER_NAMES.items():
+        if getattr(criteria, LISTS[parameter]):
+            tries.append((f"Without {label}", replace(criteria, **{LISTS[parameter]: ()}),
+                          search_url(query, **{parameter: None})))
+    if criteria.date_from or criteria.date_to:
+        tries.append(("Without the dates", replace(criteria, date_from=None, date_to=None),
+                      search_url(query, date_from=None, date_to=None)))
+    backend = search.backend()
+    suggestions = [Suggestion(text, backend.count(changed), url) for text, changed, url in tries[:SUGGESTIONS]]
+    return sorted(suggestions, key=lambda s: -s.count)
+
+
+def export_filename(filters, extension):
+    """archive-search-air-strikes-mosul.csv: the query's words, or "all"."""
+    parsed = filters.parsed_query
+    words = slugify(parsed.text)[:60].strip("-") if parsed is not None else ""
+    return f"archive-search-{words or 'all'}.{extension}"

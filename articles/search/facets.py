@@ -1,0 +1,96 @@
+"""What a filtered search asks of the index, and the counts the index gives back.
+
+The search page counts its matches by region, source, person and month. Those counts come
+from the search backends' own narrow storage (PostgreSQL: the `regions`, `sources`, `people`
+arrays and `published_on` of `articles_search`; SQLite: `articles_search_facets`), so they
+cost one pass over the matching entries and no joins with the article tables. `Criteria` is
+the FilterSet's cleaned values in the index's terms: ids and dates, and the query tree.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from .query import All, Any
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """Matching entries: the query (if any) and every filter, several ids of one kind meaning
+    OR, as in the FilterSet. A region means it and everything below it, which the index holds
+    already: an entry lists its regions and every region above them."""
+
+    tree: All | None = None
+    regions: tuple = ()
+    sources: tuple = ()
+    people: tuple = ()
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+
+    @classmethod
+    def of(cls, filters):
+        """The criteria of a valid `articles.filters.ArticleFilter`."""
+        data = filters.form.cleaned_data
+        parsed = filters.parsed_query
+        return cls(
+            tree=parsed.tree if parsed is not None else None,
+            regions=tuple(sorted(r.pk for r in data.get("region") or ())),
+            sources=tuple(sorted(s.pk for s in data.get("source") or ())),
+            people=tuple(sorted(p.pk for p in data.get("person") or ())),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+        )
+
+    @property
+    def include(self) -> All | None:
+        """What must match, as a tree the compilers take; None when nothing must."""
+        if self.tree is None or not self.tree.include:
+            return None
+        return All(self.tree.include, ())
+
+    @property
+    def exclude(self) -> All | None:
+        """What must not match, as one tree (any of the exclusions); None when nothing."""
+        if self.tree is None or not self.tree.exclude:
+            return None
+        return All((Any(self.tree.exclude),), ())
+
+
+@dataclass
+class FacetCounts:
+    """Matching articles per region (each region counts the articles in it or anywhere below
+    it, each article once), per source (publication or credit), per person quoted and per
+    month (the first day of the month)."""
+
+    regions: dict = field(default_factory=dict)
+    sources: dict = field(default_factory=dict)
+    people: dict = field(default_factory=dict)
+    months: dict = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        """Every published article has a date, so the months count every match once."""
+        return sum(self.months.values())
+
+    @property
+    def years(self) -> dict:
+        years: dict = {}
+        for month, count in self.months.items():
+            years[month.year] = years.get(month.year, 0) + count
+        return dict(sorted(years.items()))
+
+    def per_month(self) -> list:
+        """[(first day of a month, count)], oldest first, as `ArticleQuerySet.per_month()`."""
+        return sorted(self.months.items())
+
+    @classmethod
+    def from_rows(cls, rows):
+        """From (kind, value, count) rows: kinds 'r', 's', 'p' with ids, 'm' with yyyymm."""
+        counts = cls()
+        for kind, value, count in rows:
+            if kind == "m":
+                counts.months[datetime.date(int(value) // 100, int(value) % 100, 1)] = count
+            else:
+                {"r": counts.regions, "s": counts.sources, "p": counts.people}[kind][int(value)] = count
+        return counts

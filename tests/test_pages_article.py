@@ -1,0 +1,119 @@
+"""/articles/<media_id>/<slug>/: one article, its quotes, places and structured data."""
+
+import json
+import re
+
+import pytest
+from django.utils.http import http_date
+
+from tests.builders import make_article, make_person, make_source
+
+
+@pytest.fixture
+def seed(tree):
+    hashimi = make_person("Hisham al-Hashimi", description="Iraqi analyst who monitors ISIS")
+    balanche = make_person("Fabrice Balanche", description="French geographer")
+    article = make_article(
+        "ISIS shifts to defense as it loses ground",
+        media_id=55345953,
+        summary="The group digs in.",
+        body="Baiji fell.\n\nSinjar followed.",
+        byline="Baghdad - Hamza Mustafa",
+        section="Middle East",
+        original_url="https://example.org/55345953",
+        publication=make_source("Asharq Al-Awsat"),
+        credits=[make_source("AFP", kind="agency")],
+        regions=[tree["baiji"], tree["syria"]],
+        quotes=[(hashimi, "ISIS is now on the defensive."), (balanche, "The Kurds advance.")],
+    )
+    article.quotes.filter(person=hashimi).update(given_to=make_source("AFP"))
+    return article
+
+
+def test_it_shows_everything_a_reader_needs(client, seed):
+    page = client.get("/articles/55345953/isis-shifts-to-defense-as-it-loses-ground/").content.decode()
+    for text in [
+        "<h1>ISIS shifts to defense as it loses ground</h1>",
+        '<time datetime="2015-12-01">1 December 2015</time>',
+        '<a href="/sources/asharq-al-awsat/">Asharq Al-Awsat</a>',
+        'with <a href="/sources/afp/">AFP</a>',
+        "Baghdad - Hamza Mustafa",
+        "· Middle East",
+        "<p>Baiji fell.</p><p>Sinjar followed.</p>",
+        '<a href="/people/hisham-al-hashimi/">Hisham al-Hashimi</a>, Iraqi analyst who monitors ISIS (told <a href="/sources/afp/">AFP</a>)',
+        "<p>The Kurds advance.</p>",
+        '<a href="/regions/middle-east/">Middle East</a> › <a href="/regions/iraq/">Iraq</a> › '
+        '<a href="/regions/saladin-governorate/">Saladin Governorate</a> › <a href="/regions/baiji/">Baiji</a>',
+        "<dt>Media ID</dt><dd>55345953</dd>",
+        'href="https://example.org/55345953"',
+    ]:
+        assert text in page
+
+
+@pytest.mark.parametrize("path", ["/articles/55345953/", "/articles/55345953/an-old-title/"])
+def test_a_missing_or_stale_slug_redirects_permanently_to_the_canonical_address(client, seed, path):
+    response = client.get(path)
+    assert response.status_code == 301
+    assert response["Location"] == "/articles/55345953/isis-shifts-to-defense-as-it-loses-ground/"
+
+
+@pytest.mark.parametrize("path", ["/articles/1/", "/articles/99999999/x/", "/articles/9223372036854775808/",
+                                  "/articles/123456789012345678901234567890/", "/articles/-1/", "/articles/abc/"])
+def test_an_unknown_media_id_is_a_404(client, seed, path):
+    assert client.get(path).status_code == 404
+
+
+def test_a_draft_is_a_404_to_the_public(client, tree):
+    draft = make_article("Unfinished", status="draft", published_on=None)
+    assert client.get(f"/articles/{draft.media_id}/").status_code == 404
+    assert client.get(f"/articles/{draft.media_id}/unfinished/").status_code == 404
+
+
+def test_it_carries_canonical_open_graph_and_json_ld(client, seed):
+    page = client.get("/articles/55345953/isis-shifts-to-defense-as-it-loses-ground/").content.decode()
+    canonical = "http://testserver/articles/55345953/isis-shifts-to-defense-as-it-loses-ground/"
+    assert f'<link rel="canonical" href="{canonical}">' in page
+    assert f'<meta property="og:url" content="{canonical}">' in page
+    assert '<meta property="og:title" content="ISIS shifts to defense as it loses ground">' in page
+    data = json_ld(page)
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"] == "ISIS shifts to defense as it loses ground"
+    assert data["datePublished"] == "2015-12-01"
+    assert data["identifier"]["value"] == "55345953"
+    assert data["publisher"]["name"] == "Asharq Al-Awsat"
+    assert [p["name"] for p in data["contentLocation"]] == ["Baiji", "Syria"]
+    assert sorted(p["name"] for p in data["mentions"]) == ["Fabrice Balanche", "Hisham al-Hashimi"]
+
+
+def test_a_script_in_the_title_cannot_break_out_of_the_json_ld(client, tree):
+    title = 'Breaking </script><script>alert("x")</script> & more'
+    article = make_article(title)
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "<script>alert" not in page
+    assert page.count("<script") == 1  # the JSON-LD only
+    assert json_ld(page)["headline"] == title
+
+
+def test_related_articles_share_places_or_people_most_first(client, seed, tree):
+    hashimi = seed.quotes.first().person
+    make_article("Same place and person", regions=[tree["baiji"]], quotes=[(hashimi, "Again.")])
+    make_article("Same place", regions=[tree["syria"]])
+    make_article("Unrelated", regions=[tree["aleppo"]])
+    make_article("Related draft", regions=[tree["baiji"]], status="draft", published_on=None)
+    page = client.get(seed.get_absolute_url()).content.decode()
+    related = page[page.index("Related articles"):]
+    assert related.index("Same place and person") < related.index("Same place<")
+    assert "Unrelated" not in related and "Related draft" not in related
+
+
+def test_it_answers_conditional_requests_with_last_modified(client, seed):
+    response = client.get(seed.get_absolute_url())
+    assert response["Last-Modified"] == http_date(seed.updated.timestamp())
+    assert "ETag" in response
+    again = client.get(seed.get_absolute_url(), headers={"if-modified-since": response["Last-Modified"]})
+    assert again.status_code == 304
+
+
+def json_ld(page):
+    found = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    return json.loads(found.group(1))

@@ -1,0 +1,69 @@
+"""Each page runs a fixed number of queries, whatever the page size and the data."""
+
+import datetime
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.builders import make_article, make_person, make_source
+
+# The most queries each page may run (see the README's table of query counts).
+PAGES = {
+    "/": 9,
+    "/articles/": 9,
+    "/articles/?region=iraq&source=afp&person=hisham-al-hashimi&date_from=2015-01-01": 12,
+    "ARTICLE": 9,  # two for the related-articles candidate pools
+    "/regions/": 5,  # one per level of the tree shown (three), its depth, its regions
+    "/regions/iraq/": 11,
+    "/people/": 1,
+    "/people/hisham-al-hashimi/": 4,
+    "/sources/": 4,
+    "/sources/afp/": 6,
+    "/archive/2015/": 1,
+    "/archive/2015/12/": 5,
+    "/feeds/latest/": 2,
+    "/feeds/regions/iraq/": 3,
+    "/feeds/people/hisham-al-hashimi/": 4,
+    "/feeds/sources/afp/": 3,
+    "/feeds/articles/?region=iraq": 4,
+    "/sitemap.xml": 7,
+    "/sitemap-articles.xml": 2,
+    "/sitemap-regions.xml": 2,
+}
+
+
+def archive(tree, size):
+    hashimi = make_person("Hisham al-Hashimi")
+    afp = make_source("AFP", kind="agency")
+    for n in range(size):
+        make_article(
+            f"Article {n}", regions=[tree["iraq"], tree["baiji"], tree["aleppo"]], credits=[afp],
+            publication=make_source(f"Paper {n}"), published_on=datetime.date(2015, 12, 1 + n % 28),
+            quotes=[(hashimi, "Words."), (make_person(f"Person {n}"), "More words.")],
+        )
+
+
+def count_queries(client, urls):
+    counts = {}
+    for url in urls:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        counts[url] = len(captured)
+    return counts
+
+
+def test_every_page_runs_a_fixed_number_of_queries_whatever_the_page_size(client, tree, settings):
+    from articles.models import Article
+
+    archive(tree, 2)
+    article = Article.objects.earliest("media_id").get_absolute_url()
+    urls = [article if url == "ARTICLE" else url for url in PAGES]
+    settings.ARCHIVE_PAGE_SIZE = 2
+    few = count_queries(client, urls)
+    archive(tree, 12)
+    settings.ARCHIVE_PAGE_SIZE = 10
+    many = count_queries(client, urls)
+    assert many == few
+    limits = {article if url == "ARTICLE" else url: most for url, most in PAGES.items()}
+    assert {url: n for url, n in many.items() if n > limits[url]} == {}
