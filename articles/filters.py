@@ -9,6 +9,7 @@ from django import forms
 from django.urls import reverse
 
 from . import search
+from .caching import cached
 from .models import Article, Person, Region, Source
 from .querysets import by_name, walk
 
@@ -175,12 +176,15 @@ class ArticleFilter(django_filters.FilterSet):
         Any other region or person is one link away on its own page, and a value chosen in
         the URL is always offered, so the form keeps it."""
         published = Article.objects.published()
-        regions = [
+        regions = cached("choices:regions", lambda: [
             (r.slug, "\u2003" * level + r.name)
             for r, level in walk(Region.objects.named_in(published, depth=CHOICE_DEPTH))
-        ]
-        sources = [(s.slug, s.name) for s in by_name(Source.objects.public())]
-        people = [(p.slug, p.name) for p in by_name(Person.objects.public().most_quoted()[:CHOICE_PEOPLE])]
+        ])
+        sources = cached("choices:sources", lambda: [(s.slug, s.name) for s in by_name(Source.objects.public())])
+        people = cached(
+            "choices:people",
+            lambda: [(p.slug, p.name) for p in by_name(Person.objects.public().most_quoted()[:CHOICE_PEOPLE])],
+        )
         # Relevance means something only with a search query; without one it is newest first.
         sorts = [
             (value, label) for value, label in self.filters["sort"].extra["choices"]

@@ -14,6 +14,7 @@ from django.views.decorators.http import condition
 
 from . import exporting, results
 from .filters import ArticleFilter, Facet, listing_url
+from .caching import cached
 from .models import Article, Person, Region, Source
 from .querysets import by_name, outline
 from .timeline import Timeline, per_year
@@ -48,13 +49,20 @@ def twelve_months_to(last):
 
 def home(request):
     published = Article.objects.published()
+    return render(request, "articles/home.html", {
+        "latest": published.newest_first().for_listing()[:10],
+        # Figures over the whole archive: cached until the archive next changes.
+        **cached("home", lambda: archive_overview(published)),
+    })
+
+
+def archive_overview(published):
     span = published.span()
     window = twelve_months_to(span["last"]) if span["last"] else (None, None)
     recent = published.between(*window) if span["last"] else published.none()
     dates = {"date_from": window[0], "date_to": window[1]}
     regions = Region.objects.with_article_counts(recent, kind=Region.Kind.COUNTRY)[:10]
-    return render(request, "articles/home.html", {
-        "latest": published.newest_first().for_listing()[:10],
+    return {
         "span": span,
         "years": per_year(published.per_month()),
         "window": window,
@@ -62,7 +70,7 @@ def home(request):
             Facet(r.name, r.article_count, listing_url(region=r.slug, **dates), r.get_absolute_url()) for r in regions
         ],
         "people": people_facets(recent.people_counts(limit=10), **dates),
-    })
+    }
 
 
 def people_facets(rows, **params):

@@ -10,6 +10,14 @@ def plain_static_files(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    # Archive-wide figures are cached per process; each test starts from a clean slate.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def tree(db):
     """Middle East > Iraq > Saladin Governorate > Baiji, and enough around it to be a tree."""

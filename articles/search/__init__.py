@@ -51,7 +51,10 @@ def ranked(queryset, parsed):
 
 
 def reindex(article_ids):
+    from articles.caching import changed
+
     backend().index(article_ids)
+    changed()
 
 
 def rebuild(batch_size=2000, progress=None):

@@ -45,8 +45,15 @@ def region_saved(sender, instance, raw=False, **kwargs):
         reindex(list(Article.objects.in_region(instance).values_list("pk", flat=True)))
 
 
+def source_saved(sender, instance, raw=False, **kwargs):
+    # Sources are not indexed, but the archive-wide figures name them.
+    from articles.caching import changed
+
+    changed()
+
+
 def connect():
-    from articles.models import Article, Person, Quote, Region
+    from articles.models import Article, Person, Quote, Region, Source
 
     post_save.connect(article_saved, sender=Article, dispatch_uid="search-article-saved")
     post_delete.connect(article_deleted, sender=Article, dispatch_uid="search-article-deleted")
@@ -56,3 +63,4 @@ def connect():
     post_delete.connect(quote_changed, sender=Quote, dispatch_uid="search-quote-deleted")
     post_save.connect(person_saved, sender=Person, dispatch_uid="search-person-saved")
     post_save.connect(region_saved, sender=Region, dispatch_uid="search-region-saved")
+    post_save.connect(source_saved, sender=Source, dispatch_uid="search-source-saved")

@@ -10,6 +10,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from articles import corpus
+from articles.caching import changed
 from articles.gazetteer import load_regions
 from articles.models import Article, Person, Quote, Region, Source
 from articles.search.documents import region_closure
@@ -69,6 +70,7 @@ class Command(BaseCommand):
                     bar.update(len(rows[0]))
                 self.restore_indexes(vendor, dropped)
             self.reset_sequences(vendor)
+        changed()
         bar.close()
         elapsed = time.perf_counter() - started
         self.stdout.write(
