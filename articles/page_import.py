@@ -11,9 +11,11 @@ What the issue left open, decided here:
 
 - A page is the same page again by its media ID; without one, by its original URL; without
   that, by a hash of its folded publication, title and body, which survives a re-capture
-  with other menus, spacing or typography. (`PageCapture.key`)
+  with other menus, spacing or typography (`PageCapture.key`). A re-capture is looked up
+  under every key it has, so one that now shows a media ID or a URL still finds its draft.
 - A page without a media ID still needs the archive's public number: it gets the next free
-  one from `ASSIGNED_MEDIA_IDS_FROM` up, and the note says so.
+  one from `ASSIGNED_MEDIA_IDS_FROM` up, and the note says so; a later capture showing the
+  page's own media ID gives the draft that number instead.
 - Editors' changes: `PageCapture.fingerprint` hashes the article as the import wrote it
   (fields, status, publication, credits, places, quotes). An article whose fingerprint has
   moved on was edited or published since, and a re-import skips it unless forced. Edits to
@@ -53,10 +55,6 @@ CAPTURE_SUFFIXES = {"", ".txt", ".text", ".htm", ".html", ".xhtml"}
 CREATED, UPDATED, UNCHANGED, SKIPPED, UNREADABLE, REFUSED = (
     "created", "updated", "unchanged", "skipped", "unreadable", "refused",
 )
-
-
-class Refused(Exception):
-    pass
 
 
 @dataclass
@@ -118,13 +116,17 @@ def capture_paths(arguments):
     return found
 
 
-def page_key(page):
+def page_keys(page):
+    """The keys a page may have been imported under, strongest first: a re-capture that now
+    shows a media ID or a URL still finds the draft made from it before."""
+    keys = []
     if page.media_id is not None:
-        return f"media-id:{page.media_id}"
+        keys.append(f"media-id:{page.media_id}")
     if page.original_url:
-        return f"url:{page.original_url.strip()}"
+        keys.append(f"url:{page.original_url.strip()}")
     folded = "\n".join(fold_name(part or "") for part in (page.publication, page.title, page.body))
-    return "text:" + hashlib.sha256(folded.encode()).hexdigest()
+    keys.append("text:" + hashlib.sha256(folded.encode()).hexdigest())
+    return keys
 
 
 def fingerprint(article_id):
@@ -253,7 +255,7 @@ class PageImporter:
         try:
             with transaction.atomic():
                 return self._write(name, data, page)
-        except (BadLine, Refused) as exc:
+        except BadLine as exc:
             reason = str(exc)
         except DatabaseError as exc:
             reason = f"the database refused it, nothing imported: {exc}"
@@ -262,8 +264,10 @@ class PageImporter:
         return PageOutcome(name, REFUSED, reason=reason, media_id=page.media_id, title=page.title)
 
     def _write(self, name, data, page):
-        key = page_key(page)
-        capture = PageCapture.objects.select_related("article").filter(key=key).first()
+        keys = page_keys(page)
+        found = {c.key: c for c in PageCapture.objects.select_related("article").filter(key__in=keys)}
+        capture = next((found[k] for k in keys if k in found), None)
+        key = keys[0]
         article = capture.article if capture else None
         if article is None and page.media_id is not None:
             article = Article.objects.filter(media_id=page.media_id).first()
@@ -283,6 +287,15 @@ class PageImporter:
         notes = []
         if article is not None:
             media_id = article.media_id
+            if (
+                page.media_id is not None
+                and media_id >= ASSIGNED_MEDIA_IDS_FROM
+                and not Article.objects.filter(media_id=page.media_id).exists()
+            ):
+                # A re-capture that shows the page's own media ID: it replaces the archive's number.
+                Article.objects.filter(pk=article.pk).update(media_id=page.media_id)
+                notes.append(f"media ID {page.media_id} replaces the archive's {media_id}")
+                media_id = page.media_id
         elif page.media_id is not None:
             media_id = page.media_id
         else:

@@ -42,7 +42,8 @@ Rules (documented choices)
   is the last speaker whose description has that noun. A single unknown capitalised word
   ("Hezbollah said", "Damascus said") is not taken as a person unless the article elsewhere
   gives a fuller name ending with it, or describes it as a person ("said Amal, a mother of
-  three"). "Tomas Lindqvist of the Nordic Institute" is Tomas Lindqvist. Organisations and
+  three"). "Tomas Lindqvist of the Nordic Institute" is Tomas Lindqvist. "Council members Ahmad
+  Saleh and Mariam Hassoun said ..." gives the quote to each of them. Organisations and
   anonymous speakers ("a spokesman", "one resident") give a quote with ``speaker=None`` and the
   flag "quote without a speaker". A named person who speaks without a quote ("spokesman X
   announced the decision") is remembered for a following "He said:".
@@ -62,7 +63,10 @@ Rules (documented choices)
   has such a ``kind``). Place names inside organisation names ("Islamic State of Iraq and the
   Levant", "University of Baghdad", "Berlin Centre for ..."), in compound adjectives
   ("London-based", "Tehran-backed") and in the dateline ("BEIRUT (Reuters) -", "SANAA - ",
-  "FALLUJAH: ", "Beirut- ": where the story was filed) are not place mentions. Names that are
+  "FALLUJAH: ", "Beirut- ", "Jeddah - ": where the story was filed) are not place mentions; nor
+  is a capital standing for its government ("Damascus has denied", "Riyadh accused Tehran of
+  ...", but "analysts in Baghdad said" is a place), a country as a noun adjunct ("an Iraq
+  researcher"), "Saudi" (the adjective) or a city before "Strip"/"Heights" ("the Gaza Strip"). Names that are
   common words ("North", "Of", "Capital": see PLACE_STOPWORDS) are never mentions on their own. "the Governorate of Diyala" / "Diyala province" resolve to the governorate
   when the index knows "Diyala Governorate"/"Diyala Province"; "the city of X" / "X city" keep
   only city-like candidates when there are some. Candidates are otherwise returned as found:
@@ -1516,10 +1520,10 @@ def _mk_seg(t: str, index: int, mark: int, close: int, mark_end: int, closed: bo
 
 
 _GIVEN_TO_RES = [
-    re.compile(r"\btold\s+(?P<x>(?:the\s+)?[\w][\w.&’'-]*(?:\s+(?:[A-Z][\w.&’'-]*|al-[A-Z][\w-]*))*)"),
+    re.compile(r"\btold\s+(?P<x>(?:the\s+)?[\w][\w.&’'-]*(?:\s+(?:[A-Z][\w.&’'-]*|al-[A-Z][\w-]*|\d+\b(?=\s+that\b|[,.:;]|\s*$)))*)"),
     re.compile(r"\b(?:in\s+an?\s+(?:\w+\s+)?(?:interview|remarks|comments|statement)\s+(?:with|to)"
                r"|speaking\s+(?:to|with)|in\s+remarks\s+to|said\s+to|talking\s+to)\s+"
-               r"(?P<x>(?:the\s+)?[\w][\w.&’'-]*(?:\s+(?:[A-Z][\w.&’'-]*|al-[A-Z][\w-]*))*)"),
+               r"(?P<x>(?:the\s+)?[\w][\w.&’'-]*(?:\s+(?:[A-Z][\w.&’'-]*|al-[A-Z][\w-]*|\d+\b(?=\s+that\b|[,.:;]|\s*$)))*)"),
 ]
 
 
@@ -1849,7 +1853,7 @@ def _reported_in_sentence(p: Paragraph, i: int, a: int, s: str, srcs: _Sources) 
         rest = body[vm.end():]
         # modifiers between the verb and the clause
         addressee = (
-            r"(?:the\s+)?[A-Z][\w.&’'-]*(?:\s+(?:[A-Z][\w.&’'-]*|al-[A-Z][\w-]*))*|reporters|journalists"
+            r"(?:the\s+)?[A-Z][\w.&’'-]*(?:\s+(?:[A-Z][\w.&’'-]*|al-[A-Z][\w-]*|\d+\b(?=\s+that\b|[,.:;]|\s*$)))*|reporters|journalists"
             r"|(?:a|the)\s+(?:press\s+conference|news\s+conference|newspaper|channel|agency)|"
             if vm["verb"].lower() in {"told", "tells"} else ""
         )
@@ -2026,7 +2030,8 @@ _GOVERNMENT_AFTER_RE = re.compile(
     r"|condemned|condemns|warned|warns|insisted|insists|announced|announces|responded|responds"
     r"|retaliated|urged|urges|demanded|demands|(?:called|calls)\s+(?:on|for)|claimed|claims|vowed|vows"
     r"|threatened|threatens|refused|refuses|pledged|pledges|dismissed|dismisses|denounced|denounces"
-    r"|protested|summoned|recalled\s+its|confirmed|acknowledged|stated|insisted|maintains)\b"
+    r"|protested|summoned|recalled\s+its|confirmed|acknowledged|stated|insisted|maintains|promised"
+    r"|promises|hopes|fears|wants|agreed|agrees)\b"
 )
 _GOVERNMENT_BEFORE_RE = re.compile(
     r"\b(?:accused|accuses|accusing|blamed|blames|blaming|urged|urges|urging|pressed|presses|pressing"
@@ -2071,6 +2076,9 @@ def _places(article_title: Paragraph | None, paras: list[Paragraph], places: Nam
                         r"|College|Academy|Foundation|Airways|Airlines|Times|Post|News|Herald"
                         r"|Monitor|Daily|Radio|TV|Workers|Bank|Chamber|Club|FC|Stadium)\b", t[b:b + 20]):
                 continue
+            if re.match(r"^\s+(?:[A-Z][a-z]+\s+){1,2}(?:University|Institute|Centre|Center|Council|Studies"
+                        r"|Foundation|Forum|Programme|Program|Initiative)\b", t[b:b + 50]):
+                continue  # "Middle East Research Institute", "Syria Policy Forum"
             oa, ob = p.span(a, b)
             if any(not (ob <= x or oa >= y) for x, y in exclude):
                 continue

@@ -268,3 +268,21 @@ def test_a_folder_means_its_captures_and_a_glob_its_matches(gazetteer, tmp_path)
     assert error is None and "2 page(s): 2 created" in output and "notes.md" not in output
     output, error = import_pages(tmp_path / "*.txt")
     assert error is None and "1 page(s): 0 created, 0 updated, 1 unchanged" in output
+
+
+def test_a_recapture_that_shows_the_media_id_finds_its_draft_and_takes_the_number(gazetteer, tmp_path):
+    page = tmp_path / "page.txt"
+    text = (
+        "The Desert Dispatch\n\nCeasefire talks resume\n\n{}"
+        "Negotiators met again in Amman on Sunday, officials said.\n"
+    )
+    page.write_text(text.format(""))
+    import_pages(page)
+    first = Article.objects.get()
+    assert first.media_id == ASSIGNED_MEDIA_IDS_FROM
+    page.write_text(text.format("Media ID: 77000004\n\n"))
+    output, _ = import_pages(page)
+    assert "media ID 77000004 replaces the archive's 9000000001" in output
+    article = Article.objects.get()
+    assert (article.pk, article.media_id) == (first.pk, 77000004)
+    assert article.page_capture.key == "media-id:77000004"

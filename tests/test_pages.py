@@ -34,6 +34,11 @@ def plain_static_files():
     with ``-p no:django``."""
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Nothing cached here either (overrides the Django cache-clearing fixture of conftest.py)."""
+
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures" / "pages"
 GAZETTEER = ROOT / "articles" / "data" / "gazetteer" / "regions.jsonl"
@@ -145,6 +150,9 @@ SMALL_GAZETTEER = [
     ("gaza-governorate", "Gaza Governorate", "province", "palestine", ["Gaza"]),
     ("gaza", "Gaza", "city", "gaza-governorate", []),
     ("rafah-palestine", "Rafah", "city", "gaza-governorate", []),
+    ("makhmour", "Makhmour", "city", "erbil-governorate", []),
+    ("gwer", "Gwer", "city", "erbil-governorate", []),
+    ("akkar-governorate", "Akkar Governorate", "province", "lebanon", ["Akkar", "Akkar Province"]),
 ]
 
 
