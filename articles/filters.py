@@ -155,6 +155,15 @@ class ArticleFilter(django_filters.FilterSet):
     def filter_date_to(self, queryset, name, value):
         return queryset.between(None, value)
 
+    def order(self):
+        """The order of the results, as the search index takes it: "relevance" when there
+        is something to rank by and no other order is chosen, else "newest" or "oldest"."""
+        chosen = self.form.cleaned_data.get("sort") if self.is_bound and self.is_valid() else ""
+        parsed = self.parsed_query
+        if chosen in ("newest", "oldest"):
+            return chosen
+        return "relevance" if parsed is not None and parsed.tree.include else "newest"
+
     def apply_sort(self, queryset, name, value):
         if value == "oldest":
             return queryset.oldest_first()
@@ -175,15 +184,13 @@ class ArticleFilter(django_filters.FilterSet):
         gazetteer and everyone: a form of thousands of options would weigh on every page.
         Any other region or person is one link away on its own page, and a value chosen in
         the URL is always offered, so the form keeps it."""
-        published = Article.objects.published()
         regions = cached("choices:regions", lambda: [
             (r.slug, "\u2003" * level + r.name)
-            for r, level in walk(Region.objects.named_in(published, depth=CHOICE_DEPTH))
+            for r, level in walk(Region.objects.counted_tree(depth=CHOICE_DEPTH))
         ])
         sources = cached("choices:sources", lambda: [(s.slug, s.name) for s in by_name(Source.objects.public())])
         people = cached(
-            "choices:people",
-            lambda: [(p.slug, p.name) for p in by_name(Person.objects.public().most_quoted()[:CHOICE_PEOPLE])],
+            "choices:people", lambda: [(p.slug, p.name) for p in by_name(Person.objects.quoted_most(CHOICE_PEOPLE))]
         )
         # Relevance means something only with a search query; without one it is newest first.
         sorts = [

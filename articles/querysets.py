@@ -80,6 +80,42 @@ class RegionQuerySet(models.QuerySet):
             region.lineage = [above[s] for s in region.path.strip("/").split("/")[:-1] if s in above]
         return sorted(regions, key=lambda r: [fold_name(n.name) for n in [*r.lineage, r]])
 
+    def counted(self):
+        """These regions that have published articles, each with `article_count` (in it or
+        anywhere below it), most first: from the counts the search index keeps."""
+        from .search import counts
+
+        totals = counts.totals("r", self.values_list("pk", flat=True))
+        regions = list(self.filter(pk__in=totals))
+        for region in regions:
+            region.article_count = totals[region.pk]
+        return sorted(by_name(regions), key=lambda r: -r.article_count)
+
+    def counted_between(self, date_from, date_to, within):
+        """The regions among the ids `within` with published articles in the months from
+        `date_from` to `date_to` (whole months), each with `article_count`, most first."""
+        from .search import counts
+
+        totals = counts.between("r", date_from, date_to, values=within)
+        regions = list(self.filter(pk__in=totals))
+        for region in regions:
+            region.article_count = totals[region.pk]
+        return sorted(by_name(regions), key=lambda r: -r.article_count)
+
+    def counted_tree(self, depth=None):
+        """Every region with published articles (in it or below it), with `article_count`,
+        as a tree (see `grow`) down to `depth`: from the counts the search index keeps."""
+        from .search import counts
+
+        totals = counts.totals("r")
+        regions = self.filter(pk__in=totals)
+        if depth is not None:
+            regions = regions.filter(depth__lte=depth)
+        regions = list(regions)
+        for region in regions:
+            region.article_count = totals[region.pk]
+        return grow(regions)
+
     def with_article_counts(self, articles, *, depth=None, kind=None):
         """These regions with `article_count` over `articles`, including everything below;
         only those with at least one article, most first."""
@@ -168,10 +204,51 @@ class PersonQuerySet(models.QuerySet):
     def most_quoted(self):
         return self.with_quote_counts().order_by("-quote_count", "slug")
 
+    def quoted_most(self, limit):
+        """The `limit` people quoted in most published articles (then by id): from the
+        counts the search index keeps."""
+        from .search import counts
+
+        top = counts.ranked("p", limit)
+        people = self.in_bulk(top)
+        return [people[pk] for pk in top if pk in people]
+
+    def quoted_most_between(self, date_from, date_to, limit=10):
+        """As `ArticleQuerySet.people_counts()` of the articles of those months (whole months)."""
+        from .search import counts
+
+        return self._counted(list(counts.between("p", date_from, date_to, limit=limit).items()))
+
+    def _counted(self, top):
+        people = self.in_bulk([pk for pk, _ in top])
+        rows = [
+            {"name": people[pk].name, "slug": people[pk].slug, "description": people[pk].description, "count": n}
+            for pk, n in top if pk in people
+        ]
+        return sorted(rows, key=lambda row: (-row["count"], row["slug"]))
+
+    def most_quoted_in(self, region, limit=10):
+        """The people quoted in most published articles in `region` (or below it), as
+        `ArticleQuerySet.people_counts()` gives them: from the counts the index keeps."""
+        from .search import counts
+
+        return self._counted(counts.people_in(region.pk, limit=limit))
+
 
 class QuoteQuerySet(models.QuerySet):
     def published(self):
         return self.filter(article__status="published")
+
+    def in_articles(self, articles):
+        """The quotes among these in `articles` (a list), in the articles' order and then as
+        each article gives them; each quote's `article` is the one given, so that a page of
+        quotes costs one query."""
+        by_id = {article.pk: article for article in articles}
+        quotes = list(self.filter(article_id__in=by_id).select_related("given_to").order_by("position", "pk"))
+        order = {pk: n for n, pk in enumerate(by_id)}
+        for quote in quotes:
+            quote.article = by_id[quote.article_id]
+        return sorted(quotes, key=lambda quote: order[quote.article_id])
 
     def in_order(self):
         """Oldest article first, and within an article as it gives them."""
@@ -220,9 +297,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.between(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
 
     def in_month(self, year, month):
-        start = datetime.date(year, month, 1)
-        end = datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1)
-        return self.between(start, end)
+        return self.between(*month_span(year, month))
 
     def newest_first(self):
         return self.order_by("-published_on", "-media_id")
@@ -334,6 +409,12 @@ class ArticleQuerySet(models.QuerySet):
             .annotate(shared=shared)
             .order_by("-shared", "-published_on", "-media_id")
         )
+
+
+def month_span(year, month):
+    """The first and last day of a month."""
+    start = datetime.date(year, month, 1)
+    return start, datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1)
 
 
 def _as_date(value):

@@ -11,6 +11,7 @@ one of the chosen sources or people).
 
 import datetime
 from dataclasses import dataclass, replace
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
@@ -20,7 +21,9 @@ from django.utils.text import slugify
 
 from . import search
 from .filters import Facet
-from .models import Person, Quote, Region, Source
+from .caching import cached
+from .listing import IndexedArticles
+from .models import Article, Person, Quote, Region, Source
 from .search.facets import Criteria
 from .search.query import All
 from .search.snippets import highlight, snippet
@@ -45,11 +48,14 @@ def search_page(filters, query):
     }
     if problems or not context["asked"]:
         return context, 400 if problems else 200
-    counts = search.backend().facets(Criteria.of(filters))
-    paginator = Paginator(filters.qs.for_listing().prefetch_related(SPEAKERS), settings.ARCHIVE_PAGE_SIZE)
+    criteria = Criteria.of(filters)
+    # A broad query's facets read a quarter of the index: once per query until the archive changes.
+    counts = cached(f"facets:{criteria.key()}", lambda: search.backend().facets(criteria))
     # The facets' pass over the index has counted the matches already (tests check that it
     # equals counting the listing): no second count.
-    paginator.count = counts.total
+    articles = IndexedArticles(criteria, filters.order(), count=counts.total,
+                               queryset=Article.objects.for_listing().prefetch_related(SPEAKERS))
+    paginator = Paginator(articles, settings.ARCHIVE_PAGE_SIZE)
     number, status, page = query.get("page", "1"), 200, None
     try:
         page = paginator.page(number)
@@ -91,15 +97,20 @@ def links(query):
 
 def search_url(query, **changes):
     """/search/ with the parameters of `query` (a QueryDict), changed: a value replaces,
-    a list replaces with several values, None removes. The page number always goes."""
-    query = query.copy()
-    query.pop("page", None)
-    for name, value in changes.items():
-        if value is None:
-            query.pop(name, None)
-        else:
-            query.setlist(name, value if isinstance(value, list) else [value])
-    encoded = query.urlencode()
+    a list replaces with several values, None removes. The page number always goes.
+
+    A page with a timeline and facets makes hundreds of these, so no copy of the QueryDict:
+    pairs in the query's order, a changed parameter where it was, a new one at the end."""
+    def values(name):
+        value = changes[name]
+        return [] if value is None else value if isinstance(value, list) else [value]
+
+    pairs = []
+    for name, given in query.lists():
+        if name != "page":
+            pairs.extend((name, v) for v in (values(name) if name in changes else given))
+    pairs.extend((name, v) for name in changes if name not in query for v in values(name))
+    encoded = urlencode(pairs)
     return reverse("articles:search") + (f"?{encoded}" if encoded else "")
 
 

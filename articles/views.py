@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import DatabaseError, connection
+from django.db.models import Max, Min
 from django.http import Http404, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,14 +14,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import condition
 
 from . import exporting, results
-from .filters import ArticleFilter, Facet, listing_url
 from .caching import cached
+from .filters import ArticleFilter, Facet, listing_url
+from .listing import IndexedArticles
 from .models import Article, Person, Region, Source
-from .querysets import by_name, outline
+from .querysets import by_name, month_span, outline
+from .search import counts
+from .search.facets import Criteria
 from .timeline import Timeline, per_year
 
 PEOPLE_PER_PAGE = 100
-QUOTES_PER_PAGE = 50
+ARTICLES_PER_PERSON_PAGE = 25
 # /regions/ shows world regions, countries and what lies directly in a country; each
 # region's page lists the places in it, so the tree page stays small on a phone.
 TREE_DEPTH = 2
@@ -50,26 +54,30 @@ def twelve_months_to(last):
 def home(request):
     published = Article.objects.published()
     return render(request, "articles/home.html", {
-        "latest": published.newest_first().for_listing()[:10],
+        "latest": IndexedArticles(Criteria(), "newest")[:10],
         # Figures over the whole archive: cached until the archive next changes.
         **cached("home", lambda: archive_overview(published)),
     })
 
 
 def archive_overview(published):
-    span = published.span()
+    """Figures over the whole archive, from the counts the search index keeps."""
+    span = {"count": counts.total(), **published.order_by().aggregate(first=Min("published_on"), last=Max("published_on"))}
     window = twelve_months_to(span["last"]) if span["last"] else (None, None)
-    recent = published.between(*window) if span["last"] else published.none()
     dates = {"date_from": window[0], "date_to": window[1]}
-    regions = Region.objects.with_article_counts(recent, kind=Region.Kind.COUNTRY)[:10]
+    regions, people = [], []
+    if span["last"]:
+        countries = Region.objects.filter(kind=Region.Kind.COUNTRY).values_list("pk", flat=True)
+        regions = Region.objects.counted_between(*window, within=countries)[:10]
+        people = Person.objects.quoted_most_between(*window, limit=10)
     return {
         "span": span,
-        "years": per_year(published.per_month()),
+        "years": per_year(counts.per_month()),
         "window": window,
         "regions": [
             Facet(r.name, r.article_count, listing_url(region=r.slug, **dates), r.get_absolute_url()) for r in regions
         ],
-        "people": people_facets(recent.people_counts(limit=10), **dates),
+        "people": people_facets(people, **dates),
     }
 
 
@@ -84,8 +92,10 @@ def people_facets(rows, **params):
 
 def article_list(request):
     filters = ArticleFilter(request.GET)
-    page = page_of(request, filters.qs.for_listing())
     problems = filters.messages()
+    # A bad value lists nothing (never silently everything): its message says why.
+    articles = filters.qs.none() if problems else IndexedArticles(Criteria.of(filters), filters.order())
+    page = page_of(request, articles)
     return render(request, "articles/article_list.html", {
         "filters": filters, "choices": filters.choices(), "problems": problems, "page": page,
         "feed_url": _with_query(reverse("articles:feed-articles"), request.GET),
@@ -113,20 +123,19 @@ def article(request, media_id, slug=None):
 
 
 def region_list(request):
-    roots = Region.objects.tree(Article.objects.published(), depth=TREE_DEPTH)
+    roots = Region.objects.counted_tree(depth=TREE_DEPTH)
     return render(request, "articles/region_list.html", {"regions": outline(roots)})
 
 
 def region(request, slug):
     region = get_object_or_404(Region, slug=slug)
-    articles = Article.objects.published().in_region(region)
     return render(request, "articles/region.html", {
         "region": region,
         "ancestors": region.ancestors(),
-        "subregions": region.children.with_article_counts(articles, depth=region.depth + 1),
-        "page": page_of(request, articles.newest_first().for_listing()),
-        "people": people_facets(articles.people_counts(limit=10), region=region.slug),
-        "timeline": Timeline(articles.per_month(), reverse("articles:articles"), {"region": region.slug}),
+        "subregions": region.children.counted(),
+        "page": page_of(request, IndexedArticles(Criteria(regions=(region.pk,)), "newest")),
+        "people": people_facets(Person.objects.most_quoted_in(region), region=region.slug),
+        "timeline": Timeline(counts.per_month("r", region.pk), reverse("articles:articles"), {"region": region.slug}),
     })
 
 
@@ -142,12 +151,16 @@ def person_list(request):
 
 def person(request, slug):
     person = get_object_or_404(Person.objects.public(), slug=slug)
-    quotes = person.quotes.published().in_order().select_related("article__publication", "given_to")
-    articles = Article.objects.published().quoting(person)
+    # Paged by article, oldest first: a page of quotes is the quotes of a page of articles,
+    # which the index finds in date order at any depth of pages.
+    articles = IndexedArticles(Criteria(people=(person.pk,)), "oldest",
+                               queryset=Article.objects.select_related("publication"))
+    page = page_of(request, articles, ARTICLES_PER_PERSON_PAGE)
     return render(request, "articles/person.html", {
         "person": person,
-        "page": page_of(request, quotes, QUOTES_PER_PAGE),
-        "timeline": Timeline(articles.per_month(), reverse("articles:articles"), {"person": person.slug}),
+        "page": page,
+        "quotes": person.quotes.in_articles(page.object_list),
+        "timeline": Timeline(counts.per_month("p", person.pk), reverse("articles:articles"), {"person": person.slug}),
     })
 
 
@@ -159,16 +172,15 @@ def source_list(request):
 
 def source(request, slug):
     source = get_object_or_404(Source.objects.public(), slug=slug)
-    articles = Article.objects.published().from_source(source)
     return render(request, "articles/source.html", {
         "source": source,
-        "page": page_of(request, articles.newest_first().for_listing()),
-        "timeline": Timeline(articles.per_month(), reverse("articles:articles"), {"source": source.slug}),
+        "page": page_of(request, IndexedArticles(Criteria(sources=(source.pk,)), "newest")),
+        "timeline": Timeline(counts.per_month("s", source.pk), reverse("articles:articles"), {"source": source.slug}),
     })
 
 
 def archive_year(request, year):
-    months = Article.objects.published().per_month()
+    months = counts.per_month()
     in_year = {start.month: count for start, count in months if start.year == year}
     if not in_year:
         raise Http404(f"The archive has no articles from {year}.")
@@ -184,14 +196,14 @@ def archive_month(request, year, month):
     if not 1 <= month <= 12 or year < 1:
         raise Http404("There is no such month.")
     start = datetime.date(year, month, 1)
-    months = [m for m, _ in Article.objects.published().per_month()]
+    months = [m for m, _ in counts.per_month()]
     if start not in months:
         raise Http404(f"The archive has no articles from {start:%B} {year}.")
-    articles = Article.objects.published().in_month(year, month)
     at = months.index(start)
+    first, last = month_span(year, month)
     return render(request, "articles/archive_month.html", {
         "month": start,
-        "page": page_of(request, articles.newest_first().for_listing()),
+        "page": page_of(request, IndexedArticles(Criteria(date_from=first, date_to=last), "newest")),
         "previous": months[at - 1] if at else None,
         "next": months[at + 1] if at + 1 < len(months) else None,
     })

@@ -30,7 +30,7 @@ def test_the_list_counts_published_quotes_and_sorts_by_name_or_count(client, quo
 def test_a_person_page_lists_every_published_quote_oldest_first(client, quoted):
     page = client.get("/people/hisham-al-hashimi/").content.decode()
     assert "Iraqi analyst who monitors ISIS" in page
-    assert "Showing 1–3 of 3 quotes" in page
+    assert "Quotes in articles 1–2 of the 2 articles quoting Hisham al-Hashimi" in page
     assert page.index("First words.") < page.index("Second words.") < page.index("Later words.")
     assert "Unpublished words." not in page
     assert '<a href="/articles/70' in page and '<time datetime="2015-05-01">1 May 2015</time>' in page

@@ -13,7 +13,7 @@ from .query import All, Any, parse
 
 # Nothing here imports Django at import time: the language modules stay usable without it.
 
-__all__ = ["backend", "matching", "parse", "ranked", "reindex", "rebuild"]
+__all__ = ["backend", "count", "matching", "parse", "ranked", "reindex", "rebuild"]
 
 
 def backend():
@@ -50,6 +50,22 @@ def ranked(queryset, parsed):
     return backend().ranked(queryset, All(parsed.tree.include, ()))
 
 
+def count(criteria):
+    """How many published articles match `criteria` (facets.Criteria), exactly: from the
+    counts kept ahead of time when it asks for the whole archive or for one region, source
+    or person, else counted in the index."""
+    from . import counts
+    from .facets import Criteria
+
+    if criteria == Criteria():
+        return counts.total()
+    for kind, name in (("r", "regions"), ("s", "sources"), ("p", "people")):
+        ids = getattr(criteria, name)
+        if len(ids) == 1 and criteria == Criteria(**{name: ids}):
+            return counts.total(kind, ids[0])
+    return backend().count(criteria)
+
+
 def reindex(article_ids):
     from articles.caching import changed
 
@@ -64,7 +80,7 @@ def rebuild(batch_size=2000, progress=None):
     from .documents import region_closure
 
     search = backend()
-    search.clear()
+    search.clear()  # and the counts, which each batch adds to again
     closure = region_closure()
     ids = list(Article.objects.published().order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), batch_size):

@@ -10,6 +10,7 @@ the FilterSet's cleaned values in the index's terms: ids and dates, and the quer
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 
 from .query import All, Any
@@ -41,6 +42,10 @@ class Criteria:
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
         )
+
+    def key(self) -> str:
+        """A short name of these criteria for a cache key."""
+        return hashlib.sha256(repr(self).encode()).hexdigest()[:32]
 
     @property
     def include(self) -> All | None:

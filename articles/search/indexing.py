@@ -2,14 +2,20 @@
 shell. Bulk paths (the importers, the corpus generator) call `reindex` themselves, since
 bulk writes send no signals."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
-from . import reindex
+from . import backend, reindex
 
 
 def article_saved(sender, instance, raw=False, **kwargs):
     if not raw:
         reindex([instance.pk])
+
+
+def article_deleting(sender, instance, **kwargs):
+    # Before the row goes: PostgreSQL's ON DELETE CASCADE would take the entry with it
+    # unseen, and the counts kept beside the index need its regions, sources and people.
+    backend().forget([instance.pk])
 
 
 def article_deleted(sender, instance, **kwargs):
@@ -26,9 +32,14 @@ def article_relations_changed(sender, instance, action, reverse, pk_set, **kwarg
         reindex([instance.pk])
 
 
-def quote_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
-        reindex([instance.article_id])
+def quote_changed(sender, instance, raw=False, origin=None, **kwargs):
+    from articles.models import Article
+
+    # A quote deleted along with its article: the article's own deletion removes the
+    # entry, and indexing it again halfway (its credits already gone) would count it twice.
+    if raw or getattr(origin, "model", type(origin)) is Article:
+        return
+    reindex([instance.article_id])
 
 
 def person_saved(sender, instance, raw=False, **kwargs):
@@ -56,6 +67,7 @@ def connect():
     from articles.models import Article, Person, Quote, Region, Source
 
     post_save.connect(article_saved, sender=Article, dispatch_uid="search-article-saved")
+    pre_delete.connect(article_deleting, sender=Article, dispatch_uid="search-article-deleting")
     post_delete.connect(article_deleted, sender=Article, dispatch_uid="search-article-deleted")
     m2m_changed.connect(article_relations_changed, sender=Article.regions.through, dispatch_uid="search-regions")
     m2m_changed.connect(article_relations_changed, sender=Article.credits.through, dispatch_uid="search-credits")

@@ -9,12 +9,22 @@ and quotes C), written as a literal so that PostgreSQL never re-parses our words
 from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
 
+from . import counts
 from .compile import to_tsquery, tsvector_literal
 from .documents import indexed_articles
 from .facets import FacetCounts
 
 TABLE = "articles_search"
-
+RANK_INDEX = "articles_search_rank"  # RUM, where the extension is installed (migration 0007)
+# With RUM, matches come from the index in order of relevance, but equally relevant ones in
+# an order of RUM's own. A page therefore reads this many matches past its end, enough to hold
+# every match as relevant as its last one (it reads more when not), and puts them in order:
+# most relevant first and, among equals, newest first. The order is total, so pages never
+# overlap or skip, at the cost of ranking one page's worth more than it shows.
+RANK_LOOKAHEAD = 1000
+# Without RUM, relevance ranks the newest this many matches, and older ones follow newest
+# first: ranking every match of a broad term reads every matching vector (seconds at 1M).
+RANK_CAP = 5000
 
 
 class PostgresSearch:
@@ -32,10 +42,12 @@ class PostgresSearch:
         article ids in `replace`. Bulk loads pass fresh articles and nothing to replace."""
         with connection.cursor() as cursor:
             if replace:
+                counts.subtract(replace)
                 cursor.execute(f"DELETE FROM {TABLE} WHERE article_id = ANY(%s)", [list(replace)])
             if not entries:
                 return
             self.write_rows(map(self.row, entries), cursor)
+        counts.add([entry.article_id for entry in entries])
 
     @staticmethod
     def row(entry):
@@ -58,6 +70,31 @@ class PostgresSearch:
             # TRUNCATE is far faster, but not allowed while the transaction has deferred
             # foreign-key checks pending.
             cursor.execute(f"DELETE FROM {TABLE}" if connection.in_atomic_block else f"TRUNCATE {TABLE}")
+        counts.clear()
+
+    def forget(self, article_ids):
+        """Remove these articles' entries (and count them out) now."""
+        self.write([], replace=article_ids)
+
+    def recount(self):
+        counts.recount()
+
+    @staticmethod
+    def ranks_with_index():
+        """Whether the RUM index ranks matches (else the capped ranking: see RANK_CAP).
+        Asked once per database connection: a new index is seen by the next connection."""
+        raw = connection.connection
+        known = getattr(raw, "archive_ranks_with_index", None)
+        if known is None:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1 FROM pg_indexes WHERE tablename = %s AND indexname = %s", [TABLE, RANK_INDEX])
+                known = cursor.fetchone() is not None
+            raw = connection.connection
+            try:
+                raw.archive_ranks_with_index = known
+            except AttributeError:  # a connection class that takes no attributes: ask every time
+                pass
+        return known
 
     def matching_ids(self, tree):
         """SQL of the ids of articles matching `tree` (which includes something)."""
@@ -71,6 +108,55 @@ class PostgresSearch:
             [to_tsquery(tree)],
         )
         return queryset.annotate(relevance=rank).order_by("-relevance", "-published_on", "-media_id")
+
+    def page(self, criteria, order, offset, limit):
+        """The ids of the matching articles (facets.Criteria) from `offset` to `offset + limit`
+        in `order`: "relevance" (needs something included), "newest" or "oldest"."""
+        where, params = self._where(criteria)
+        if order != "relevance" or criteria.include is None:
+            way = "ASC" if order == "oldest" else "DESC"
+            sql = (f"SELECT article_id FROM {TABLE} WHERE {where} ORDER BY published_on {way}, media_id {way}"
+                   " LIMIT %s OFFSET %s")
+            return [row[0] for row in self._fetch(criteria, sql, [*params, limit, offset])]
+        query = to_tsquery(criteria.include)
+        if self.ranks_with_index():
+            return self._page_by_index(criteria, where, params, query, offset, limit)
+        return self._page_capped(criteria, where, params, query, offset, limit)
+
+    def _page_by_index(self, criteria, where, params, query, offset, limit):
+        want, fetch = offset + limit, offset + limit + RANK_LOOKAHEAD
+        sql = f"""
+            SELECT article_id, published_on, media_id, document <=> %s::tsquery FROM {TABLE}
+            WHERE {where} ORDER BY document <=> %s::tsquery LIMIT %s
+        """
+        while True:
+            rows = self._fetch(criteria, sql, [query, *params, query, fetch])
+            # Done when every match is read, or when a match less relevant than the page's
+            # last one shows that all its equals are among the rows.
+            if len(rows) < fetch or rows[-1][3] > rows[want - 1][3]:
+                break
+            fetch *= 4
+        rows.sort(key=lambda row: (row[3], -row[1].toordinal(), -row[2]))
+        return [row[0] for row in rows[offset:want]]
+
+    def _page_capped(self, criteria, where, params, query, offset, limit):
+        ids = []
+        if offset < RANK_CAP:
+            sql = f"""
+                SELECT article_id FROM (
+                    SELECT article_id, published_on, media_id, document FROM {TABLE} WHERE {where}
+                    ORDER BY published_on DESC, media_id DESC LIMIT %s
+                ) newest ORDER BY ts_rank(document, %s::tsquery) DESC, published_on DESC, media_id DESC
+                LIMIT %s OFFSET %s
+            """
+            rows = self._fetch(criteria, sql, [*params, RANK_CAP, query, min(limit, RANK_CAP - offset), offset])
+            ids.extend(row[0] for row in rows)
+        if offset + limit > RANK_CAP:
+            start = max(offset, RANK_CAP)
+            sql = (f"SELECT article_id FROM {TABLE} WHERE {where} ORDER BY published_on DESC, media_id DESC"
+                   " LIMIT %s OFFSET %s")
+            ids.extend(row[0] for row in self._fetch(criteria, sql, [*params, offset + limit - start, start]))
+        return ids
 
     # --- facets: counts over the matching entries, from the narrow table alone ---------------
 

@@ -8,9 +8,10 @@ so FTS5 indexes exactly the tokens of our normaliser.
 from django.db import connection
 from django.db.models.expressions import RawSQL
 
+from . import counts
 from .compile import FTS5_TOKENIZE, fts5_documents, to_fts5
 from .documents import indexed_articles
-from .facets import FacetCounts
+from .facets import Criteria, FacetCounts
 
 TABLE = "articles_search_fts"
 # One row per (article, kind, value): 'r' a region of the article or above one of its regions,
@@ -35,6 +36,7 @@ class SQLiteSearch:
         """Write index entries (documents.IndexedArticle), first removing those of the
         article ids in `replace`."""
         replace = list(replace)
+        counts.subtract(replace)
         with connection.cursor() as cursor:
             for start in range(0, len(replace), 500):
                 chunk = replace[start : start + 500]
@@ -49,6 +51,7 @@ class SQLiteSearch:
 
     def write_rows(self, rows):
         rows = list(rows)
+        counts.subtract([row[0] for row in rows])
         with connection.cursor() as cursor:
             # Rows left under these ids by an article deleted behind the index's back (a
             # test database flush, a raw DELETE) are stale by definition: replace them.
@@ -65,11 +68,47 @@ class SQLiteSearch:
                 f"INSERT INTO {FACETS} (article_id, kind, value) VALUES (%s, %s, %s)",
                 [(row[0], kind, value) for row in rows for kind, value in row[5]],
             )
+        counts.add([row[0] for row in rows])
 
     def clear(self):
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {TABLE}")
             cursor.execute(f"DELETE FROM {FACETS}")
+        counts.clear()
+
+    def forget(self, article_ids):
+        """Remove these articles' entries (and count them out) now."""
+        self.write([], replace=article_ids)
+
+    def recount(self):
+        counts.recount()
+
+    def page(self, criteria, order, offset, limit):
+        """The ids of the matching articles (facets.Criteria) from `offset` to `offset + limit`
+        in `order`: "relevance" (needs something included), "newest" or "oldest"."""
+        by_relevance = order == "relevance" and criteria.include is not None
+        if by_relevance:  # the scores find the included; anything else narrows them
+            filtered = criteria != Criteria(tree=criteria.tree) or criteria.exclude is not None
+        else:
+            filtered = criteria != Criteria()
+        hits, params = self._hits(criteria) if filtered else ("", [])
+        within = f"AND a.id IN ({hits})" if filtered else ""
+        if not by_relevance:
+            way = "ASC" if order == "oldest" else "DESC"
+            sql = (f"SELECT a.id FROM articles_article a WHERE a.status = 'published' {within}"
+                   f" ORDER BY a.published_on {way}, a.media_id {way} LIMIT %s OFFSET %s")
+            params = [*params, limit, offset]
+        else:
+            # Scored once (MATERIALIZED: SQLite 3.35+); bm25 is lower for better matches.
+            sql = f"""
+                WITH scores AS MATERIALIZED (SELECT rowid AS id, {BM25} AS score FROM {TABLE} WHERE {TABLE} MATCH %s)
+                SELECT a.id FROM scores JOIN articles_article a ON a.id = scores.id WHERE TRUE {within}
+                ORDER BY scores.score, a.published_on DESC, a.media_id DESC LIMIT %s OFFSET %s
+            """
+            params = [to_fts5(criteria.include), *params, limit, offset]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [row[0] for row in cursor.fetchall()]
 
     def matching_ids(self, tree):
         return RawSQL(f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [to_fts5(tree)])

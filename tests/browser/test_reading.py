@@ -18,7 +18,7 @@ def test_home_to_region_to_article_to_person_and_back(open_page, newsroom):
     assert "Middle East › Iraq › Saladin Governorate › Baiji" in page.locator(".places").inner_text()
     page.get_by_role("link", name="Hisham al-Hashimi").first.click()
     assert page.locator("h1").inner_text() == "Hisham al-Hashimi"
-    assert "Showing 1–12 of 12 quotes" in page.content()
+    assert "Quotes in articles 1–12 of the 12 articles quoting Hisham al-Hashimi" in page.content()
     page.go_back()
     assert page.locator("h1").inner_text() == "Fighting near Baiji, day 12"
     page.go_back()

@@ -1,0 +1,219 @@
+"""Listings read from the search index (articles/listing.py) and the counts kept beside it
+(articles/search/counts.py) agree with the article tables, on both databases."""
+
+import datetime
+import random
+
+import pytest
+from django.db import connection
+from django.http import QueryDict
+
+from articles import search
+from articles.filters import ArticleFilter
+from articles.listing import IndexedArticles
+from articles.models import Article, Person, Region, Source
+from articles.search import counts
+from articles.search.facets import Criteria
+from tests.builders import make_article, make_person, make_source
+
+WORDS = "refinery attack Mosul siege oil civilians strikes air Kurdish talks the of".split()
+
+
+@pytest.fixture
+def newsroom(tree):
+    """Forty articles over three places, two sources, three people and two years."""
+    rng = random.Random(3)
+    people = [make_person(name) for name in ("Hisham al-Hashimi", "Fabrice Balanche", "Lina Khatib")]
+    sources = [make_source("Asharq Al-Awsat"), make_source("AFP", kind="agency")]
+    places = [tree["baiji"], tree["aleppo"], tree["iraq"]]
+    for n in range(40):
+        words = lambda k: " ".join(rng.choice(WORDS) for _ in range(k))  # noqa: E731
+        make_article(
+            words(3), body=words(rng.randint(3, 12)), media_id=5000 + n,
+            published_on=datetime.date(2014, 1, 1) + datetime.timedelta(days=rng.randint(0, 700)),
+            regions=rng.sample(places, rng.randint(0, 2)), publication=sources[0],
+            credits=[sources[1]] if n % 3 == 0 else [],
+            quotes=[(person, words(4)) for person in rng.sample(people, rng.randint(0, 2))],
+        )
+    make_article("A draft about the refinery", status="draft", published_on=None, regions=[tree["baiji"]])
+    return {"people": people, "sources": sources}
+
+
+QUERIES = [
+    "", "q=refinery", "q=refinery&sort=newest", "q=refinery&sort=oldest", "q=attack OR siege -Mosul",
+    'q="air strikes"', "region=iraq", "region=aleppo&q=oil", "person=hisham-al-hashimi&sort=oldest",
+    "source=afp&date_from=2014-06-01&date_to=2015-03-31", "q=-Mosul", "q=the", "q=refinery&region=syria&region=baiji",
+]
+
+
+def reference(filters):
+    """The same listing from the article tables: the way the archive listed before the index.
+    A RUM index ranks by its own distance (1 / ts_rank, but phrases score differently), so on
+    PostgreSQL with RUM the reference order of relevance is by that distance."""
+    ids = list(filters.qs.values_list("pk", flat=True))
+    if filters.order() == "relevance" and connection.vendor == "postgresql":
+        from articles.search.compile import to_tsquery
+        from articles.search.postgres import PostgresSearch
+
+        if PostgresSearch.ranks_with_index():
+            query = to_tsquery(Criteria.of(filters).include)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT article_id FROM articles_search WHERE article_id = ANY(%s)"
+                    " ORDER BY document <=> %s::tsquery, published_on DESC, media_id DESC",
+                    [ids, query],
+                )
+                return [row[0] for row in cursor.fetchall()]
+    return ids
+
+
+@pytest.mark.django_db
+def test_every_page_of_the_index_listing_is_the_article_tables_listing(newsroom):
+    for query in QUERIES:  # one archive for all of them: building it is the slow part
+        filters = ArticleFilter(QueryDict(query))
+        assert filters.is_valid()
+        listing = IndexedArticles(Criteria.of(filters), filters.order())
+        expected = reference(filters)
+        assert listing.count() == len(expected), query
+        paged = []
+        for start in range(0, len(expected) + 7, 7):
+            paged.extend(article.pk for article in listing[start : start + 7])
+        assert paged == expected, query
+
+
+def live_totals():
+    """Counts from the article tables: region (with everything below), source, person, month."""
+    published = Article.objects.published()
+    regions = {
+        region.pk: n for region in Region.objects.all()
+        if (n := published.in_region(region).count())
+    }
+    sources = {source.pk: n for source in Source.objects.all() if (n := published.from_source(source).count())}
+    people = {person.pk: n for person in Person.objects.all() if (n := published.quoting(person).count())}
+    return regions, sources, people, published.per_month()
+
+
+def kept_totals():
+    return counts.totals("r"), counts.totals("s"), counts.totals("p"), counts.per_month()
+
+
+def pairs_match():
+    published = Article.objects.published()
+    for region in Region.objects.all():
+        expected = {
+            row["slug"]: row["count"] for row in published.in_region(region).people_counts()
+        }
+        kept = {row["slug"]: row["count"] for row in Person.objects.most_quoted_in(region, limit=100)}
+        assert kept == expected, region.slug
+
+
+@pytest.mark.django_db
+def test_the_counts_follow_every_kind_of_write(newsroom, tree):
+    assert kept_totals() == live_totals()
+    pairs_match()
+
+    article = Article.objects.published().filter(regions=tree["baiji"]).first()
+    article.regions.add(tree["aleppo"])
+    article.published_on = datetime.date(2019, 7, 1)
+    article.save()
+    article.quotes.first() and article.quotes.first().delete()
+    Article.objects.published().exclude(pk=article.pk).first().delete()
+    unpublished = Article.objects.published().last()
+    unpublished.status = "draft"
+    unpublished.save()
+    draft = Article.objects.drafts().get(title="A draft about the refinery")
+    draft.published_on, draft.status = datetime.date(2016, 2, 2), "published"
+    draft.save()
+    # A region moved to another country moves its articles' counts with it.
+    baiji = Region.objects.get(slug="baiji")
+    baiji.parent = Region.objects.get(slug="syria")
+    baiji.save()
+
+    kept, live = kept_totals(), live_totals()
+    for name, k, l in zip(("regions", "sources", "people", "months"), kept, live):
+        assert k == l, name
+    pairs_match()
+    before = kept_totals()
+    counts.recount()
+    assert kept_totals() == before
+
+
+@pytest.mark.django_db
+def test_a_region_page_reads_its_totals_timeline_and_people_from_the_counts(client, newsroom, tree):
+    page = client.get("/regions/iraq/").content.decode()
+    iraq = Article.objects.published().in_region(tree["iraq"])
+    assert f"{iraq.count()} article" in page
+    top = iraq.people_counts(limit=1)[0]
+    assert top["name"] in page
+
+
+def criteria_of(query):
+    filters = ArticleFilter(QueryDict(query))
+    assert filters.is_valid()
+    return Criteria.of(filters)
+
+
+needs_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="ranking by a RUM index or a capped set is PostgreSQL's"
+)
+
+
+def ranked_reference(criteria):
+    """Every match in relevance order, each scored with ts_rank: the textbook way."""
+    from articles.search.compile import to_tsquery
+
+    backend = search.backend()
+    where, params = backend._where(criteria)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT article_id, ts_rank(document, %s::tsquery) FROM articles_search WHERE {where}"
+            " ORDER BY 2 DESC, published_on DESC, media_id DESC",
+            [to_tsquery(criteria.include), *params],
+        )
+        return cursor.fetchall()
+
+
+@needs_postgres
+@pytest.mark.django_db
+def test_with_rum_pages_follow_relevance_then_newest_and_never_overlap(newsroom, monkeypatch):
+    from articles.search import postgres
+    from articles.search.compile import to_tsquery
+
+    if not postgres.PostgresSearch.ranks_with_index():
+        pytest.skip("this PostgreSQL has no rum extension (make install adds it): the capped ranking is tested below")
+    # A lookahead of one row: equally relevant matches past it must be read in more rounds.
+    monkeypatch.setattr(postgres, "RANK_LOOKAHEAD", 1)
+    criteria = criteria_of("q=refinery OR attack")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT article_id, document <=> %s::tsquery FROM articles_search WHERE document @@ %s::tsquery"
+            " ORDER BY 2, published_on DESC, media_id DESC",
+            [to_tsquery(criteria.include)] * 2,
+        )
+        reference = cursor.fetchall()
+    assert len({distance for _, distance in reference}) < len(reference)  # ties to break
+    backend = search.backend()
+    paged = [pk for start in range(0, len(reference) + 3, 3) for pk in backend.page(criteria, "relevance", start, 3)]
+    assert paged == [pk for pk, _ in reference]
+
+
+@needs_postgres
+@pytest.mark.django_db
+def test_without_rum_the_newest_matches_are_ranked_and_older_ones_follow_newest_first(newsroom, monkeypatch):
+    from articles.search import postgres
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no index is built with checks pending
+        cursor.execute("DROP INDEX IF EXISTS articles_search_rank")
+        cursor.execute("CREATE INDEX IF NOT EXISTS articles_search_document ON articles_search USING gin (document)")
+    connection.connection.archive_ranks_with_index = None  # asked once per connection
+    assert not postgres.PostgresSearch.ranks_with_index()
+    monkeypatch.setattr(postgres, "RANK_CAP", 6)
+    criteria = criteria_of("q=refinery OR attack")
+    newest = search.backend().page(criteria, "newest", 0, 1000)
+    rank = dict(ranked_reference(criteria))
+    candidates = newest[:6]
+    expected = sorted(candidates, key=lambda pk: -rank[pk]) + newest[6:]
+    paged = [pk for start in range(0, len(newest), 4) for pk in search.backend().page(criteria, "relevance", start, 4)]
+    assert [rank[pk] for pk in paged[:6]] == [rank[pk] for pk in expected[:6]]
+    assert sorted(paged[:6]) == sorted(candidates) and paged[6:] == newest[6:]
