@@ -5,9 +5,13 @@ no inline styles. Months without articles between the first and the last get a z
 so the chart's width is time.
 """
 
+import calendar
 import datetime
 from dataclasses import dataclass
 from urllib.parse import urlencode
+
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 WIDTH = 600
 HEIGHT = 120
@@ -22,6 +26,10 @@ class Month:
     y: float = 0
     width: float = 0
     height: float = 0
+
+    @property
+    def label(self):
+        return f"{calendar.month_name[self.start.month]} {self.start.year}"
 
     @property
     def end(self):
@@ -60,6 +68,30 @@ class Timeline:
 
     def __bool__(self):
         return bool(self.months)
+
+    # The bars and the table rows are made here rather than in the template: fifteen years
+    # are 180 months, and the template language took 200 ms to loop over them twice. Only
+    # the links come from outside (a page's own parameters) and are escaped; the rest is
+    # numbers and English month names.
+
+    def bars(self):
+        """The SVG bars of the months with articles, each a link when the month has one."""
+        out = []
+        for m in self.months:
+            if m.count:
+                rect = (f'<rect class="bar" x="{m.x}" y="{m.y}" width="{m.width}" height="{m.height}">'
+                        f"<title>{m.label}: {m.count}</title></rect>")
+                out.append(f'<a href="{escape(m.url)}" tabindex="-1">{rect}</a>' if m.url else rect)
+        return mark_safe("".join(out))
+
+    def rows(self):
+        """The table rows of the months with articles."""
+        out = []
+        for m in self.months:
+            if m.count:
+                label = f'<a href="{escape(m.url)}">{m.label}</a>' if m.url else m.label
+                out.append(f'<tr><th scope="row">{label}</th><td>{m.count:,}</td></tr>')
+        return mark_safe("".join(out))
 
     @property
     def first(self):
