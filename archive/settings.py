@@ -5,6 +5,7 @@ debug on is *not* assumed, but the SQLite file in the project folder is.
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -109,10 +110,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
+    # Each process keeps its own copy of archive-wide figures (articles/caching.py)...
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "archive",
-    }
+    },
+    # ...under a generation token that every process shares, so that a write in one
+    # gunicorn worker (or an import command) makes every worker count again. On several
+    # hosts, point this at a shared cache (Redis, memcached) instead.
+    "generation": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("ARCHIVE_GENERATION_DIR")
+        or str(Path(tempfile.gettempdir()) / f"archive-generation-{DATABASES['default']['NAME']}".replace("/", "_")),
+        "TIMEOUT": None,
+    },
 }
 
 AUTH_PASSWORD_VALIDATORS = [

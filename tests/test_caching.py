@@ -1,0 +1,39 @@
+"""Cached archive-wide figures follow every change, whichever process makes it."""
+
+import os
+import subprocess
+import sys
+
+from django.core.cache import caches
+
+from articles.caching import changed, cached
+
+
+def counting():
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    return calls, compute
+
+
+def test_a_value_is_computed_once_until_the_archive_changes():
+    calls, compute = counting()
+    assert cached("test:once", compute) == cached("test:once", compute) == 1
+    changed()
+    assert cached("test:once", compute) == 2
+
+
+def test_a_change_made_by_another_process_is_seen_here():
+    """Another gunicorn worker or an import command: it shares only the generation."""
+    calls, compute = counting()
+    cached("test:other", compute)
+    env = {**os.environ, "ARCHIVE_GENERATION_DIR": caches["generation"]._dir}
+    subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); from articles.caching import changed; changed()"],
+        check=True, env={**env, "DJANGO_SETTINGS_MODULE": "archive.settings"},
+    )
+    cached("test:other", compute)
+    assert len(calls) == 2
