@@ -124,6 +124,12 @@ CACHES = {
         or str(Path(tempfile.gettempdir()) / f"archive-generation-{DATABASES['default']['NAME']}".replace("/", "_")),
         "TIMEOUT": None,
     },
+    # Rendered public pages, per process, under the same generation (caching.cached_page).
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "archive-pages",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("ARCHIVE_PAGE_CACHE_ENTRIES", "2000"))},
+    },
 }
 
 AUTH_PASSWORD_VALIDATORS = [

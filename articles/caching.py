@@ -9,10 +9,13 @@ one gunicorn worker or in an import command is seen by all of them: nothing stal
 and an idle archive answers from memory.
 """
 
+import functools
 import uuid
 
+from django.conf import settings
 from django.core.cache import cache, caches
 from django.db import connection, transaction
+from django.http import HttpResponse
 
 GENERATION_KEY = "archive:generation"
 TIMEOUT = 60 * 60
@@ -48,3 +51,30 @@ def cached(name, compute, timeout=TIMEOUT):
         value = compute()
         cache.set(key, value, timeout)
     return value
+
+
+def cached_page(view):
+    """Keep the page a view renders until the archive changes, for readers without a session.
+
+    An article read by many at once (a link shared widely) then costs a cache lookup, not
+    a render: an article page takes ~10 ms of Python to render, and wrk asked for hundreds a
+    second. Only plain 200 responses are kept, in settings.CACHES["pages"], by full path;
+    editors (who have a session, and may see drafts' links) always get a fresh page.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return view(request, *args, **kwargs)
+        pages = caches["pages"]
+        key = f"archive:{generation()}:page:{request.get_full_path()}"
+        kept = pages.get(key)
+        if kept is not None:
+            headers, content = kept
+            return HttpResponse(content, headers=headers)
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming and not response.cookies:
+            pages.set(key, (dict(response.items()), response.content), TIMEOUT)
+        return response
+
+    return wrapper

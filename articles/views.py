@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import condition
 
 from . import exporting, results
-from .caching import cached
+from .caching import cached, cached_page
 from .filters import ArticleFilter, Facet, listing_url
 from .listing import IndexedArticles
 from .models import Article, Person, Region, Source
@@ -51,6 +51,7 @@ def twelve_months_to(last):
     return datetime.date(last.year - (last.month < 12), last.month % 12 + 1, 1), last
 
 
+@cached_page
 def home(request):
     published = Article.objects.published()
     return render(request, "articles/home.html", {
@@ -107,6 +108,7 @@ def _article_last_modified(request, media_id, slug=None):
 
 
 @condition(last_modified_func=_article_last_modified)
+@cached_page
 def article(request, media_id, slug=None):
     article = get_object_or_404(Article.objects.published().for_reading(), media_id=media_id)
     if slug != article.slug:
@@ -122,11 +124,13 @@ def article(request, media_id, slug=None):
     })
 
 
+@cached_page
 def region_list(request):
     roots = Region.objects.counted_tree(depth=TREE_DEPTH)
     return render(request, "articles/region_list.html", {"regions": outline(roots)})
 
 
+@cached_page
 def region(request, slug):
     region = get_object_or_404(Region, slug=slug)
     return render(request, "articles/region.html", {
@@ -149,6 +153,7 @@ def person_list(request):
     })
 
 
+@cached_page
 def person(request, slug):
     person = get_object_or_404(Person.objects.public(), slug=slug)
     # Paged by article, oldest first: a page of quotes is the quotes of a page of articles,
@@ -170,6 +175,7 @@ def source_list(request):
     return render(request, "articles/source_list.html", {"kinds": [(k, s) for k, s in kinds if s]})
 
 
+@cached_page
 def source(request, slug):
     source = get_object_or_404(Source.objects.public(), slug=slug)
     return render(request, "articles/source.html", {
@@ -179,6 +185,7 @@ def source(request, slug):
     })
 
 
+@cached_page
 def archive_year(request, year):
     months = counts.per_month()
     in_year = {start.month: count for start, count in months if start.year == year}
@@ -192,6 +199,7 @@ def archive_year(request, year):
     })
 
 
+@cached_page
 def archive_month(request, year, month):
     if not 1 <= month <= 12 or year < 1:
         raise Http404("There is no such month.")

@@ -12,8 +12,11 @@ def plain_static_files(settings):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    # Archive-wide figures are cached per process; each test starts from a clean slate.
-    from django.core.cache import cache
+    # Archive-wide figures and rendered pages are cached per process; each test starts
+    # from a clean slate.
+    from django.core.cache import cache, caches
+
+    caches["pages"].clear()
 
     cache.clear()
 
