@@ -389,17 +389,14 @@ class ArticleQuerySet(models.QuerySet):
 
     def related_to(self, article, region_ids, person_ids, pool=400):
         """Other articles sharing places or speakers with `article`, those sharing most
-        first, then the newest. Only the latest `pool` articles naming each shared place or
-        speaker are weighed: a country names a third of the archive, and weighing every
-        one of them made the article page slow at scale."""
+        first, then the newest. Only the latest `pool` articles naming its places and the
+        latest `pool` quoting its speakers are weighed (the search backend finds them): a
+        country names a third of the archive, and weighing every one of them made the
+        article page slow at scale."""
+        from . import search
+
         Article, Quote = _model("Article"), _model("Quote")
-        candidates = set()
-        if region_ids:
-            placed = Article.regions.through.objects.filter(region_id__in=region_ids).exclude(article_id=article.pk)
-            candidates.update(placed.order_by("-article_id").values_list("article_id", flat=True)[:pool])
-        if person_ids:
-            quoting = Quote.objects.filter(person_id__in=person_ids).exclude(article_id=article.pk)
-            candidates.update(quoting.order_by("-article_id").values_list("article_id", flat=True)[:pool])
+        candidates = search.backend().related_candidates(article.pk, region_ids, person_ids, pool)
         if not candidates:
             return self.none()
         shared = Value(0)
@@ -415,6 +412,7 @@ class ArticleQuerySet(models.QuerySet):
         return (
             self.filter(pk__in=candidates)
             .annotate(shared=shared)
+            .filter(shared__gt=0)  # a place inside one of its places is not a shared place
             .order_by("-shared", "-published_on", "-media_id")
         )
 

@@ -96,6 +96,22 @@ class PostgresSearch:
                 pass
         return known
 
+    def related_candidates(self, article_id, region_ids, person_ids, pool):
+        """Ids of the newest `pool` articles naming any of these regions (or a place in
+        them) and the newest `pool` quoting any of these people, but `article_id`: from the
+        narrow table, by date, whatever the size of the archive."""
+        found = set()
+        for column, ids in (("regions", region_ids), ("people", person_ids)):
+            if ids:
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        f"SELECT article_id FROM {TABLE} WHERE {column} && %s::bigint[] AND article_id <> %s"
+                        " ORDER BY published_on DESC, media_id DESC LIMIT %s",
+                        [list(ids), article_id, pool],
+                    )
+                    found.update(row[0] for row in cursor.fetchall())
+        return found
+
     def matching_ids(self, tree):
         """SQL of the ids of articles matching `tree` (which includes something)."""
         return RawSQL(f"SELECT article_id FROM {TABLE} WHERE document @@ %s::tsquery", [to_tsquery(tree)])

@@ -110,6 +110,22 @@ class SQLiteSearch:
             cursor.execute(sql, params)
             return [row[0] for row in cursor.fetchall()]
 
+    def related_candidates(self, article_id, region_ids, person_ids, pool):
+        """Ids of the latest `pool` articles naming any of these regions (or a place in
+        them) and the latest `pool` quoting any of these people, but `article_id`."""
+        found = set()
+        for kind, ids in (("r", region_ids), ("p", person_ids)):
+            if ids:
+                marks = ", ".join(["%s"] * len(ids))
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        f"SELECT DISTINCT article_id FROM {FACETS} WHERE kind = %s AND value IN ({marks})"
+                        " AND article_id <> %s ORDER BY article_id DESC LIMIT %s",
+                        [kind, *ids, article_id, pool],
+                    )
+                    found.update(row[0] for row in cursor.fetchall())
+        return found
+
     def matching_ids(self, tree):
         return RawSQL(f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [to_fts5(tree)])
 
