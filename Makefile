@@ -13,16 +13,17 @@ FIND_PYTHON := for c in python3.13 python3.12 python3 python; do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; \
 	done
 
-.PHONY: help install browser-tools run test test-sqlite test-postgres postgres check clean screenshots
+.PHONY: help install browser-tools rum run serve test test-sqlite test-postgres postgres check clean screenshots
 
 help:
 	@echo "make install   create .venv (Python 3.12+) with the archive and its test tools"
 	@echo "make run       set up a SQLite archive with the demo data and serve it at http://127.0.0.1:8000"
+	@echo "make serve     serve the archive for real: collectstatic, then gunicorn (gunicorn.conf.py), debug off"
 	@echo "make test      the whole test suite on SQLite, then on PostgreSQL"
 	@echo "make postgres  start the local PostgreSQL server if it is down"
 	@echo "make screenshots  PNGs of every page type, phone and desktop width, in docs/screenshots/"
 
-install: $(VENV)/.installed browser-tools node_modules/.package-lock.json
+install: $(VENV)/.installed browser-tools rum node_modules/.package-lock.json
 
 # The browser tests drive Debian's Chromium (never a downloaded one); the Nu Html Checker
 # needs Java. Installed with apt when missing and we may; otherwise those tests skip.
@@ -37,6 +38,24 @@ browser-tools:
 		else \
 			echo "Missing$$missing (needs root and apt-get): the browser or HTML tests will skip." >&2; \
 		fi; \
+	fi
+
+# Search ranks broad queries with a RUM index on PostgreSQL (the search migration makes it
+# when the extension is there). Debian packages it per server version: postgresql-<major>-rum.
+# Installed with apt when the local server lacks it and we may; otherwise search works without.
+rum:
+	@ver=$$(ls /etc/postgresql 2>/dev/null | sort -V | tail -n 1); \
+	[ -n "$$ver" ] || ver=$$(pg_config --version 2>/dev/null | sed -nE 's/^PostgreSQL ([0-9]+).*/\1/p'); \
+	if [ -z "$$ver" ]; then \
+		echo "No local PostgreSQL: search on it will run without RUM (slower ranking)." >&2; \
+	elif [ -f /usr/share/postgresql/$$ver/extension/rum.control ]; then \
+		:; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		echo "Installing postgresql-$$ver-rum for search ranking"; \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-$$ver-rum >/dev/null; } \
+		|| echo "Could not install postgresql-$$ver-rum: search will run without RUM (slower ranking)." >&2; \
+	else \
+		echo "Missing postgresql-$$ver-rum (needs root and apt-get): search will run without RUM (slower ranking)." >&2; \
 	fi
 
 # axe-core and the Nu Html Checker, pinned in package-lock.json.
@@ -68,6 +87,22 @@ run: install
 	@echo "Make an admin user with: DJANGO_DEBUG=1 $(PY) manage.py createsuperuser"
 	@echo
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+# The archive as production runs it: debug off, hashed static files, gunicorn with
+# gunicorn.conf.py (GUNICORN_BIND, WEB_CONCURRENCY override it). DATABASE_URL as the settings
+# read it (the SQLite file by default); without SECRET_KEY a throwaway one is made for this run.
+serve: install
+	@if [ -z "$${SECRET_KEY:-}" ]; then \
+		echo "make serve: SECRET_KEY is not set; using a throwaway key for this run only" \
+			"(sessions and signed links end with it). Set SECRET_KEY in production." >&2; \
+		export SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')"; \
+	fi; \
+	export DJANGO_DEBUG=0; \
+	$(PY) manage.py collectstatic --no-input -v 0 && \
+	{ $(PY) manage.py migrate --check >/dev/null || \
+		echo "make serve: the database is not migrated or not reachable (manage.py migrate sets it up; make run makes a demo one)." >&2; } && \
+	echo "Serving at http://$${GUNICORN_BIND:-127.0.0.1:8000}/ (Ctrl-C stops)" && \
+	exec $(VENV)/bin/gunicorn -c gunicorn.conf.py
 
 test: install test-sqlite test-postgres
 

@@ -6,6 +6,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Archive"
 
     def ready(self):
+        from . import checks  # noqa: F401  (registers the system checks)
         from .search import indexing
 
         indexing.connect()

@@ -79,6 +79,21 @@ class PostgresSearch:
     def recount(self):
         counts.recount()
 
+    def prepare(self):
+        """Rank with RUM if this server has the extension and the index is missing (it was
+        installed after migration 0007 ran): returns whether the index ranks now."""
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'rum'")
+            if cursor.fetchone() is None:
+                return False
+            cursor.execute("SELECT 1 FROM pg_indexes WHERE tablename = %s AND indexname = %s", [TABLE, RANK_INDEX])
+            if cursor.fetchone() is None:
+                cursor.execute("CREATE EXTENSION IF NOT EXISTS rum")
+                cursor.execute(f"CREATE INDEX {RANK_INDEX} ON {TABLE} USING rum (document rum_tsvector_ops)")
+                cursor.execute("DROP INDEX IF EXISTS articles_search_document")  # RUM answers @@ as well
+        connection.connection.archive_ranks_with_index = None
+        return True
+
     @staticmethod
     def ranks_with_index():
         """Whether the RUM index ranks matches (else the capped ranking: see RANK_CAP).

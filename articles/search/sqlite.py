@@ -76,6 +76,10 @@ class SQLiteSearch:
             cursor.execute(f"DELETE FROM {FACETS}")
         counts.clear()
 
+    def prepare(self):
+        """Nothing to set up beyond the migrations: FTS5 ranks with bm25."""
+        return True
+
     def forget(self, article_ids):
         """Remove these articles' entries (and count them out) now."""
         self.write([], replace=article_ids)
