@@ -230,3 +230,17 @@ def test_import_reads_standard_input(tree, monkeypatch):
 def test_a_missing_file_is_reported(tmp_path):
     out, err, failed = run_import(tmp_path / "nope.jsonl")
     assert "no such file" in err and failed is not None
+
+
+@pytest.mark.django_db
+def test_the_export_read_from_plain_values_is_article_record_of_each_article(tree, tmp_path):
+    from articles.exporting import ExportNames, article_record, jsonl_lines
+
+    other = record(title="Two", regions=["Aleppo Governorate", "Baiji"], credits=["AFP", "Reuters"],
+                   quotes=[{"person": "Lina Khatib", "text": "One."}, {"person": "Hisham al-Hashimi", "text": "Two.",
+                                                                        "given_to": "AFP"}])
+    run_import(write(tmp_path, jsonl(SEED, other, record(title="Bare", regions=[], quotes=[], credits=[]))))
+    articles = Article.objects.order_by("media_id")
+    name = ExportNames()
+    expected = [json.dumps(article_record(a, name), ensure_ascii=False) + "\n" for a in articles]
+    assert list(jsonl_lines(articles, chunk_size=2)) == expected
