@@ -255,9 +255,11 @@ class PostgresSearch:
         # transaction to any server connection.
         inside = connection.in_atomic_block
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")
+            # And room to group a broad query's hundreds of thousands of facet values in
+            # memory rather than in temporary files (the default work_mem is 4 MB).
+            cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL work_mem = '64MB'")
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-            if inside:  # a savepoint keeps the setting until the outer transaction ends
-                cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
+            if inside:  # a savepoint keeps the settings until the outer transaction ends
+                cursor.execute("SET LOCAL enable_seqscan TO DEFAULT; SET LOCAL work_mem TO DEFAULT")
             return rows
