@@ -6,6 +6,8 @@ from urllib.parse import urlencode
 
 import django_filters
 from django import forms
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.urls import reverse
 
 from . import search
@@ -63,6 +65,15 @@ class Options(list):
     def multiple(self):
         """More than one chosen: the form must offer a multiple choice to keep them."""
         return sum(option.selected for option in self) > 1
+
+    def html(self):
+        """The <option> elements, escaped. Made here rather than in the template: at a
+        million articles the region and person lists hold about 800 options, which the
+        template language took 40 ms to loop over on every listing and search page."""
+        return mark_safe("".join(
+            f'<option value="{escape(o.value)}"{" selected" if o.selected else ""}>{escape(o.label)}</option>'
+            for o in self
+        ))
 
 
 @dataclass
