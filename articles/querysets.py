@@ -387,7 +387,7 @@ class ArticleQuerySet(models.QuerySet):
         )
         return list(rows[:limit] if limit else rows)
 
-    def related_to(self, article, region_ids, person_ids, pool=400):
+    def related_to(self, article, region_ids, person_ids, pool=100):
         """Other articles sharing places or speakers with `article`, those sharing most
         first, then the newest. Only the latest `pool` articles naming its places and the
         latest `pool` quoting its speakers are weighed (the search backend finds them): a
