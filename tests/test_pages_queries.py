@@ -13,7 +13,9 @@ PAGES = {
     # of the whole archive, which is cached until the archive changes (eight)
     "/articles/": 10,
     "/articles/?region=iraq&source=afp&person=hisham-al-hashimi&date_from=2015-01-01": 12,
-    "ARTICLE": 9,  # two for the related-articles candidate pools
+    # The related-articles candidate pools: two queries on PostgreSQL, one per place and
+    # speaker of the article on SQLite (three places and two people here).
+    "ARTICLE": 12,
     "/regions/": 5,  # one per level of the tree shown (three), its depth, its regions
     "/regions/iraq/": 13,
     "/people/": 1,

@@ -116,18 +116,23 @@ class SQLiteSearch:
 
     def related_candidates(self, article_id, region_ids, person_ids, pool):
         """Ids of the latest `pool` articles naming any of these regions (or a place in
-        them) and the latest `pool` quoting any of these people, but `article_id`."""
+        them) and the latest `pool` quoting any of these people, but `article_id`.
+
+        One query per region or person, each read backwards from the (kind, value,
+        article_id) index: with all of them in one IN list, SQLite walked the whole
+        facets table in id order instead (7 s at 100,000 articles)."""
         found = set()
-        for kind, ids in (("r", region_ids), ("p", person_ids)):
-            if ids:
-                marks = ", ".join(["%s"] * len(ids))
-                with connection.cursor() as cursor:
+        with connection.cursor() as cursor:
+            for kind, ids in (("r", region_ids), ("p", person_ids)):
+                latest = []
+                for value in ids or ():
                     cursor.execute(
-                        f"SELECT DISTINCT article_id FROM {FACETS} WHERE kind = %s AND value IN ({marks})"
-                        " AND article_id <> %s ORDER BY article_id DESC LIMIT %s",
-                        [kind, *ids, article_id, pool],
+                        f"SELECT article_id FROM {FACETS} WHERE kind = %s AND value = %s AND article_id <> %s"
+                        " ORDER BY article_id DESC LIMIT %s",
+                        [kind, value, article_id, pool],
                     )
-                    found.update(row[0] for row in cursor.fetchall())
+                    latest.extend(row[0] for row in cursor.fetchall())
+                found.update(sorted(set(latest), reverse=True)[:pool])
         return found
 
     def matching_ids(self, tree):
