@@ -9,7 +9,7 @@ from django.db.models import Max
 from django.utils import timezone
 from tqdm import tqdm
 
-from articles import corpus
+from articles import corpus, search
 from articles.caching import changed
 from articles.gazetteer import load_regions
 from articles.models import Article, Person, Quote, Region, Source
@@ -53,6 +53,7 @@ class Command(BaseCommand):
         if not Region.objects.exists():
             load_regions()
         corpus._plan = self.plan(seed, batch_size, articles, vendor)
+        corpus._cached_generator = None  # made from the plan before, in this process
         batches = -(-articles // batch_size)
         last_batch = articles - (batches - 1) * batch_size
         bar = tqdm(total=articles, unit="articles", disable=not sys.stderr.isatty(), file=sys.stderr)
@@ -70,6 +71,8 @@ class Command(BaseCommand):
                     bar.update(len(rows[0]))
                 self.restore_indexes(vendor, dropped)
             self.reset_sequences(vendor)
+        # The rows went in by COPY, past the index's incremental counting: count them all.
+        search.backend().recount()
         changed()
         bar.close()
         elapsed = time.perf_counter() - started
@@ -137,7 +140,6 @@ class Command(BaseCommand):
             (credits_table, "article_id, source_id", credits),
             (Quote._meta.db_table, "article_id, person_id, text, given_to_id, position", quotes),
         ]
-        from articles import search
 
         with connection.cursor() as cursor:
             for table, columns, rows in tables:
