@@ -8,6 +8,7 @@ sources, people and date in one narrow row, and the counts kept beside it give t
 """
 
 from . import search
+from .caching import cached
 from .models import Article
 
 
@@ -35,6 +36,12 @@ class IndexedArticles:
         stop = self.count() if index.stop is None else index.stop
         if stop <= start:
             return []
-        ids = search.backend().page(self.criteria, self.order, start, stop - start)
+        # The ids of a page are kept until the archive changes: ranking a broad term reads
+        # every match's score from the index (200-300 ms at a million articles), and
+        # readers page back and forth through the same results.
+        ids = cached(
+            f"page:{self.criteria.key()}:{self.order}:{start}:{stop}",
+            lambda: search.backend().page(self.criteria, self.order, start, stop - start),
+        )
         found = self.queryset.in_bulk(ids)
         return [found[pk] for pk in ids if pk in found]
