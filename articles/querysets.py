@@ -5,7 +5,7 @@ from collections import Counter
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Case, Count, Exists, F, IntegerField, Max, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models import Count, Exists, F, IntegerField, Max, Min, OuterRef, Q, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncMonth
 
@@ -59,20 +59,6 @@ class RegionQuerySet(models.QuerySet):
         named = list(named)
         return grow(named + list(self.above(*named).exclude(pk__in=[r.pk for r in named])))
 
-    def tree(self, articles, depth=None):
-        """The regions `articles` name, with everything they lie in, as a tree down to
-        `depth` (all of it without one).
-
-        Each region carries `article_count`: distinct articles in it or anywhere below it.
-        Regions without any of these articles are left out, so the gazetteer's thousands
-        of empty places cost nothing.
-        """
-        counts = articles.region_counts(max_depth=depth)
-        regions = list(self.filter(pk__in=counts))
-        for region in regions:
-            region.article_count = counts[region.pk]
-        return grow(regions)
-
     def lineages(self, regions):
         """`regions`, each with its `lineage`: the regions it lies in, from the top down.
         One query for all of them."""
@@ -116,15 +102,6 @@ class RegionQuerySet(models.QuerySet):
         for region in regions:
             region.article_count = totals[region.pk]
         return grow(regions)
-
-    def with_article_counts(self, articles, *, depth=None, kind=None):
-        """These regions with `article_count` over `articles`, including everything below;
-        only those with at least one article, most first."""
-        counts = articles.region_counts(depth=depth, kind=kind)
-        regions = list(self.filter(pk__in=counts))
-        for region in regions:
-            region.article_count = counts[region.pk]
-        return sorted(by_name(regions), key=lambda r: -r.article_count)
 
 
 def grow(regions):
@@ -301,12 +278,6 @@ class ArticleQuerySet(models.QuerySet):
             qs = qs.filter(published_on__lte=date_to)
         return qs
 
-    def in_year(self, year):
-        return self.between(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
-
-    def in_month(self, year, month):
-        return self.between(*month_span(year, month))
-
     def newest_first(self):
         return self.order_by("-published_on", "-media_id")
 
@@ -345,35 +316,6 @@ class ArticleQuerySet(models.QuerySet):
             .order_by("month")
         )
         return [(_as_date(row["month"]), row["count"]) for row in rows]
-
-    def region_counts(self, *, depth=None, kind=None, max_depth=None):
-        """{region id: number of these articles in that region or anywhere below it}.
-
-        Each article counts once per region however many places below it the article
-        names ("Iraq" and "Baiji" together are one article for Iraq). With `depth` or `kind`,
-        only the regions at that depth or of that kind; otherwise every region (down to
-        `max_depth`), at a cost of one query per level of the tree.
-        """
-        links = _links(self)
-        deepest = links.aggregate(deepest=Max("region__depth"))["deepest"]
-        if deepest is None:
-            return {}
-        if kind is not None:
-            return _count_by_ancestor(links, deepest, lambda up, path: {f"{path}__kind": kind})
-        if depth is not None:
-            depths = [depth]
-        else:
-            depths = range(min(deepest, deepest if max_depth is None else max_depth) + 1)
-        counts = {}
-        for d in depths:
-            counts.update(
-                _count_by_ancestor(
-                    links.filter(region__depth__gte=d),
-                    deepest - d,
-                    lambda up, path, d=d: {"region__depth": d + up},
-                )
-            )
-        return counts
 
     def people_counts(self, limit=None):
         """The people these articles quote, most articles first: dicts with `name`, `slug`,
@@ -426,21 +368,3 @@ def month_span(year, month):
 def _as_date(value):
     # TruncMonth of a DateField gives a date on PostgreSQL and may give a datetime elsewhere.
     return value.date() if isinstance(value, datetime.datetime) else value
-
-
-def _count_by_ancestor(links, levels, condition):
-    """Group article-region links by the ancestor (or the region itself) that meets
-    `condition`, looking at most `levels` steps up the tree."""
-    whens = []
-    for up in range(levels + 1):
-        path = "region" + "__parent" * up
-        whens.append(When(**condition(up, path), then=F(path)))
-    ancestor = Case(*whens, default=None, output_field=IntegerField())
-    rows = (
-        links.annotate(ancestor=ancestor)
-        .exclude(ancestor=None)
-        .values("ancestor")
-        .annotate(count=Count("article_id", distinct=True))
-        .order_by()
-    )
-    return {row["ancestor"]: row["count"] for row in rows}
