@@ -100,27 +100,69 @@ def tsvector_literal(fields: Sequence[tuple[Sequence[str], str]]) -> str:
     Empty fields give the empty tsvector ``''``. Always within PostgreSQL's limits for tokens
     from ``text.tokens``: at most 16,383 lexemes of at most 60 bytes, which stays under 1 MB.
     """
-    entries: dict[str, list[str]] = {}
+    # Bulk loads spend much of their time here, hence the ready-made position labels and
+    # quoted lexemes.
+    entries = labelled_positions(fields, _position_labels)
+    quoted, limit = _QUOTED_LEXEMES, MAX_POSITIONS_PER_LEXEME
+    # A lexeme keeps its first 256 positions: cutting here is cheaper than counting above.
+    return " ".join(
+        [
+            quoted[tok] + ",".join(positions if len(positions) <= limit else positions[:limit])
+            for tok, positions in entries.items()
+        ]
+    )
+
+
+def labelled_positions(fields, labels_of) -> dict:
+    """{token: [its positions' labels]} of fields laid out as `evaluate.layout` lays them
+    out (inlined for speed; a test checks they agree); `labels_of(weight)` is a list of the
+    label of every position with that weight. A lexeme's positions past the 256th are left
+    for the caller to cut."""
+    entries: dict = {}
     position = 1
     for field_tokens, weight in fields:
+        labels = labels_of(weight)
+        if position > MAX_POSITION or not field_tokens:
+            continue
+        kept = field_tokens[: MAX_POSITION - position + 1]
+        for tok, label in zip(kept, labels[position : position + len(kept)]):
+            if tok in entries:
+                entries[tok].append(label)
+            else:
+                entries[tok] = [label]
+        position += len(kept) + FIELD_GAP
+    return entries
+
+
+_LABELS: dict[str, list[str]] = {}
+
+
+def _position_labels(weight: str) -> list[str]:
+    """``["0A", "1A", ... "16383A"]`` for weight A, made on first use: a string per position
+    and weight saves a concatenation per token."""
+    labels = _LABELS.get(weight)
+    if labels is None:
         if weight not in _WEIGHTS:
             raise ValueError(f"a tsvector weight is one of A, B, C, D, not {weight!r}")
         suffix = "" if weight == "D" else weight
-        start = position
-        # evaluate.layout, inlined for speed (a test checks they agree)
-        for tok in field_tokens[: MAX_POSITION - position + 1] if position <= MAX_POSITION else ():
-            positions = entries.get(tok)
-            if positions is None:
-                entries[tok] = [_POSITIONS[position] + suffix]
-            elif len(positions) < MAX_POSITIONS_PER_LEXEME:
-                positions.append(_POSITIONS[position] + suffix)
-            position += 1
-        if position > start:
-            position += FIELD_GAP
-    return " ".join(_pg_lexeme(tok) + ":" + ",".join(positions) for tok, positions in entries.items())
+        labels = _LABELS[weight] = [f"{i}{suffix}" for i in range(MAX_POSITION + 1)]
+    return labels
 
 
-_POSITIONS = [str(i) for i in range(MAX_POSITION + 1)]
+class _QuotedLexemes(dict):
+    """token -> ``'token':``, quoted once: a vocabulary is far smaller than the text written
+    with it. Bounded, so that indexing an unbounded variety of words cannot fill memory."""
+
+    LIMIT = 200_000
+
+    def __missing__(self, token: str) -> str:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        quoted = self[token] = _pg_lexeme(token) + ":"
+        return quoted
+
+
+_QUOTED_LEXEMES = _QuotedLexemes()
 
 
 # --- SQLite FTS5 ----------------------------------------------------------------------------
