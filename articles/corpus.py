@@ -125,6 +125,28 @@ class Zipf:
         return self.items[bisect.bisect(self.cumulative, rng.random() * self.cumulative[-1])]
 
 
+class _Lookup:
+    """`np.searchsorted(cumulative, u, side="right")` for many `u` in [0, 1), with the same
+    answers in a fraction of the time: a table over equal slices of [0, 1) answers outright
+    wherever a slice lies within one item's share (every common word), and only the rest
+    are searched."""
+
+    SLICES = 1 << 18  # a power of two: a slice's bounds, and u's slice, are exact in floating point
+
+    def __init__(self, cumulative):
+        self.cumulative = cumulative
+        edges = np.arange(self.SLICES + 1) / self.SLICES
+        self.low = np.searchsorted(cumulative, edges[:-1], side="right")
+        self.high = np.searchsorted(cumulative, edges[1:], side="right")
+
+    def __call__(self, u):
+        slices = (u * self.SLICES).astype(np.intp)
+        found = self.low[slices]
+        unsure = found != self.high[slices]
+        found[unsure] = np.searchsorted(self.cumulative, u[unsure], side="right")
+        return found
+
+
 @dataclass
 class GeneratedArticle:
     media_id: int
@@ -150,8 +172,9 @@ class CorpusGenerator:
 
     STOP_SHARE = 0.38
 
-    def __init__(self, seed, regions, *, people=3000, tail=20000):
-        """`regions` is a list of (key, weight) from the caller's gazetteer."""
+    def __init__(self, seed, regions, *, people=3000, tail=20000, names=None):
+        """`regions` is a list of (key, weight) from the caller's gazetteer; `names`, if
+        given, the names of the people quoted (by index), else the ones drawn here."""
         from .search.text import tokens
 
         self.seed = seed
@@ -165,18 +188,20 @@ class CorpusGenerator:
             ]
         )
         self.cumulative = np.cumsum(weights) / weights.sum()
+        self.draw_words = _Lookup(self.cumulative)
         self.words = np.array(STOP_WORDS_IN_TEXT + content, dtype=object)
-        self.capitalised = np.array([w.capitalize() for w in self.words], dtype=object)
         self.tokens = np.array([(tokens(w) or [None])[0] for w in self.words], dtype=object)
         self.is_token = np.array([t is not None for t in self.tokens])
+        self.word_list, self.token_list = self.words.tolist(), self.tokens.tolist()
         self.first_content = len(STOP_WORDS_IN_TEXT)
         self.content_cumulative = np.cumsum(zipf_weights(len(content)))
         self.content_cumulative /= self.content_cumulative[-1]
-        self.people = sorted({f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}" for _ in range(people * 2)})[:people]
-        rng.shuffle(self.people)
-        self.person_roles = [rng.choice(ROLES) for _ in self.people]
+        drawn = sorted({f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}" for _ in range(people * 2)})[:people]
+        rng.shuffle(drawn)
+        self.person_roles = [rng.choice(ROLES) for _ in drawn]
+        self.people = drawn if names is None else list(names)
         self.person_tokens = [tokens(name) for name in self.people]
-        self.quoted_cumulative = np.cumsum(zipf_weights(len(self.people), 1.1))
+        self.quoted_cumulative = np.cumsum(zipf_weights(len(drawn), 1.1))
         self.quoted_cumulative /= self.quoted_cumulative[-1]
         self.sources = PUBLICATIONS + AGENCIES
         self.publication_cumulative = np.cumsum(zipf_weights(len(PUBLICATIONS), 0.9))
@@ -205,29 +230,34 @@ class CorpusGenerator:
         quote_counts = rng.choice([0, 1, 1, 2, 2, 3], size=count).tolist()
         quote_lengths = rng.integers(10, 31, size=sum(quote_counts)).tolist()
         total = sum(lengths) + sum(summary_lengths) + sum(quote_lengths)
-        ids = self._draw(self.cumulative, total)
-        words, capitals = self.words[ids].tolist(), self.capitalised[ids].tolist()
-        found = self.tokens[ids].tolist()
+        ids = self.draw_words(rng.random(total))
+        words = self.words[ids].tolist()
+        # The tokens of the words from `start` to `end` are found[before[start]:before[end]].
+        is_token = self.is_token[ids]
+        found = self.tokens[ids[is_token]].tolist()
+        before = np.concatenate([[0], np.cumsum(is_token)])
         breaks = iter(rng.integers(9, 27, size=total // 9 + 4 * count).tolist())
         paragraph_breaks = iter(rng.integers(40, 111, size=total // 40 + count).tolist())
         commas = iter((rng.random(total // 9 + 4 * count) < 0.4).tolist())
         position = 0
 
         def text(count):
+            """The next `count` words as sentences, punctuated where they lie in `words`:
+            one join per text rather than one per sentence."""
             nonlocal position
-            end, pieces = position + count, []
-            start = position
+            start = first = position
+            end = position = position + count
             while start < end:
                 stop = min(end, start + next(breaks))
-                sentence = words[start:stop]
-                sentence[0] = capitals[start]
-                if next(commas) and len(sentence) > 8:
-                    sentence[len(sentence) // 2] += ","
-                pieces.append(" ".join(sentence) + ".")
+                words[start] = words[start].capitalize()
+                if next(commas) and stop - start > 8:
+                    words[start + (stop - start) // 2] += ","
+                words[stop - 1] += "."
                 start = stop
-            tokens = [t for t in found[position:end] if t is not None]
-            position = end
-            return " ".join(pieces), tokens
+            return " ".join(words[first:end])
+
+        def tokens_since(start):
+            return found[int(before[start]) : int(before[position])]
 
         title_ids = (self.first_content + self._draw(self.content_cumulative, count * 9)).tolist()
         title_lengths = rng.integers(4, 10, size=count).tolist()
@@ -249,26 +279,30 @@ class CorpusGenerator:
         bylines = np.where(rng.random(count) < 0.6, rng.integers(len(FIRST_NAMES) * len(LAST_NAMES), size=count), -1).tolist()
         quote_no = 0
         articles = []
+        word_list, token_list = self.word_list, self.token_list
         for n in range(count):
-            paragraphs, body_tokens, left = [], [], lengths[n]
+            paragraphs, left, start = [], lengths[n], position
             while left > 0:
                 size = min(left, next(paragraph_breaks))
-                paragraph, tokens = text(size)
-                paragraphs.append(paragraph)
-                body_tokens.extend(tokens)
+                paragraphs.append(text(size))
                 left -= size
-            summary, summary_tokens = text(summary_lengths[n]) if summary_lengths[n] else ("", [])
+            body_tokens = tokens_since(start)
+            summary, summary_tokens = "", []
+            if summary_lengths[n]:
+                start = position
+                summary = text(summary_lengths[n])
+                summary_tokens = tokens_since(start)
             quotes, quote_tokens = [], []
             for _ in range(quote_counts[n]):
-                person = quoted[quote_no]
-                spoken, tokens = text(quote_lengths[quote_no])
+                person, start = quoted[quote_no], position
+                spoken = text(quote_lengths[quote_no])
                 quotes.append((person, spoken, given[quote_no] if given[quote_no] >= 0 else None))
                 quote_tokens.extend(self.person_tokens[person])
-                quote_tokens.extend(tokens)
+                quote_tokens.extend(tokens_since(start))
                 quote_no += 1
-            title_words = [self.words[i] for i in title_ids[n * 9 : n * 9 + title_lengths[n]]]
-            title = " ".join(title_words).capitalize()
-            title_tokens = [t for t in (self.tokens[i] for i in title_ids[n * 9 : n * 9 + title_lengths[n]]) if t is not None]
+            chosen = title_ids[n * 9 : n * 9 + title_lengths[n]]
+            title = " ".join([word_list[i] for i in chosen]).capitalize()
+            title_tokens = [token_list[i] for i in chosen if token_list[i] is not None]
             regions = []
             for _ in range(region_counts[n]):
                 key = self.region_keys[next(region_draws)]
@@ -322,28 +356,45 @@ class CorpusPlan:
     first_article_id: int
     first_media_id: int
     batch_size: int
+    count: int  # articles in all
     vendor: str
     now: object
 
     def generator(self):
-        return CorpusGenerator(self.seed, self.region_weights, people=len(self.person_ids))
+        # Asking for len(person_ids) people draws another list than the plan's (names repeat
+        # in the drawing, so there are fewer than asked for); the articles have always been
+        # drawn from it, and quote the plan's people by its indexes: they keep doing so, and
+        # are indexed under the names of the people the database has them quote.
+        return CorpusGenerator(self.seed, self.region_weights, people=len(self.person_ids), names=self.person_names)
 
 
 def _batch_rows(batch_no):
-    """Rows for one batch of generated articles: articles, places, credits, quotes, index."""
+    """One batch of generated articles, ready to write: a part per table of `tables()`,
+    PostgreSQL binary COPY data made here in a worker, so that the main process only hands
+    bytes on; for SQLite, rows (and the search backend's rows for the index)."""
+    plan = _plan
+    first = batch_no * plan.batch_size
+    # The last batch is drawn whole and cut: an article is the same whatever the total.
+    drawn = _generator().batch(batch_no, plan.first_media_id + first, plan.batch_size)
+    *parts, entries = _rows(plan, first, drawn[: plan.count - first])
+    if plan.vendor == "postgresql":
+        from .importing import copy_binary, search_row
+
+        parts.append([search_row(entry) for entry in entries])
+        return tuple(copy_binary(part, types) for part, (_, _, types) in zip(parts, tables()))
+    from .search.sqlite import SQLiteSearch
+
+    return (*parts, [SQLiteSearch.row(entry) for entry in entries])
+
+
+def _rows(plan, first, drawn):
+    """Rows of articles, places, credits and quotes, and the search index entries."""
     from django.utils.text import slugify
 
     from .search.documents import IndexedArticle
 
-    plan = _plan
-    generator = _generator()
-    if plan.vendor == "postgresql":
-        from .search.postgres import PostgresSearch as Backend
-    else:
-        from .search.sqlite import SQLiteSearch as Backend
-    articles, places, credits, quotes, index = [], [], [], [], []
-    first = batch_no * plan.batch_size
-    for n, generated in enumerate(generator.batch(batch_no, plan.first_media_id + first, plan.batch_size), first):
+    articles, places, credits, quotes, entries = [], [], [], [], []
+    for n, generated in enumerate(drawn, first):
         article_id = plan.first_article_id + n
         publication = plan.source_ids[generated.publication]
         credit_ids = sorted({plan.source_ids[c] for c in generated.credits})
@@ -359,24 +410,53 @@ def _batch_rows(batch_no):
         for position, (person, text, given_to) in enumerate(generated.quotes, 1):
             given_to_id = plan.source_ids[given_to] if given_to is not None else None
             quotes.append((article_id, plan.person_ids[person], text, given_to_id, position))
-        entry = IndexedArticle(
-            article_id=article_id,
-            media_id=generated.media_id,
-            published_on=generated.published_on,
-            fields=generated.tokens,
-            regions=sorted({r for region in generated.regions for r in plan.closure.get(region, [region])}),
-            sources=sorted({publication, *credit_ids}),
-            people=sorted({plan.person_ids[p] for p, _, _ in generated.quotes}),
+        entries.append(
+            IndexedArticle(
+                article_id=article_id,
+                media_id=generated.media_id,
+                published_on=generated.published_on,
+                fields=generated.tokens,
+                regions=sorted({r for region in generated.regions for r in plan.closure.get(region, [region])}),
+                sources=sorted({publication, *credit_ids}),
+                people=sorted({plan.person_ids[p] for p, _, _ in generated.quotes}),
+            )
         )
-        index.append(Backend.row(entry))
-    return articles, places, credits, quotes, index
+    return articles, places, credits, quotes, entries
 
 
-_cached_generator = None
+ARTICLE_COLUMNS = (
+    "id", "media_id", "title", "slug", "summary", "body", "published_on", "publication_id", "byline", "section",
+    "original_url", "language", "status", "created", "updated",
+)
+
+
+def tables():
+    """(table, columns, their types for `copy_binary` on PostgreSQL) of each part of a
+    batch, in order."""
+    from django.db import connection
+
+    from .importing import SEARCH_COLUMNS, SEARCH_TYPES, copy_types
+    from .models import Article, Quote
+    from .search.postgres import TABLE as SEARCH_TABLE
+
+    parts = [
+        (Article, ARTICLE_COLUMNS),
+        (Article.regions.through, ("article_id", "region_id")),
+        (Article.credits.through, ("article_id", "source_id")),
+        (Quote, ("article_id", "person_id", "text", "given_to_id", "position")),
+    ]
+    copying = connection.vendor == "postgresql"
+    return [
+        *((model._meta.db_table, columns, copying and copy_types(model, columns)) for model, columns in parts),
+        (SEARCH_TABLE, SEARCH_COLUMNS, SEARCH_TYPES),
+    ]
+
+
+_cached_generator = (None, None)  # (plan, its generator): made once per process and plan
 
 
 def _generator():
     global _cached_generator
-    if _cached_generator is None:
-        _cached_generator = _plan.generator()
-    return _cached_generator
+    if _cached_generator[0] is not _plan:
+        _cached_generator = (_plan, _plan.generator())
+    return _cached_generator[1]

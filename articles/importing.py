@@ -5,14 +5,19 @@ transaction, and the first bad line turns the rest of the run into a check that 
 every bad line before everything is rolled back. With `keep_going`, good lines are kept.
 """
 
+import collections
 import datetime
+import functools
+import itertools
 import json
+import multiprocessing
 import re
+import struct
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -20,6 +25,10 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from . import search
 from .gazetteer import AmbiguousName, Directory, UnknownName, region_directory
 from .models import Article, Person, Quote, Source, article_slug
+from .search.documents import IndexedArticle, region_closure
+from .search.compile import labelled_positions
+from .search.evaluate import MAX_POSITION, MAX_POSITIONS_PER_LEXEME
+from .search.text import tokens
 
 BATCH_SIZE = 1000
 
@@ -77,6 +86,21 @@ class FileReport:
 
 
 @dataclass
+class CheckedLine:
+    """A line checked as far as it can be without the sources and people, which change as
+    lines are imported: what worker processes hand on."""
+
+    media_id: int
+    fields: dict
+    publication: str | None
+    credits: list  # names
+    regions: list  # ids
+    quotes: list  # (person name, description, text, given_to name)
+    tokens: list | None = None  # text.tokens of title, summary, body and each quote's text
+    document: tuple | None = None  # or the index's binary tsvector, with the speakers it was made with
+
+
+@dataclass
 class ArticleRecord:
     line: int
     media_id: int
@@ -85,6 +109,8 @@ class ArticleRecord:
     credits: list
     regions: list
     quotes: list  # (person, text, given_to)
+    tokens: list | None = None  # as CheckedLine.tokens, when worked out ahead
+    document: tuple | None = None  # as CheckedLine.document
 
 
 class NameBook:
@@ -198,11 +224,29 @@ def _date(data):
         raise BadLine(f"published_on {value} is not a real date") from None
 
 
+def _quoted(tokens_of, speakers, said):
+    """The quotes field of an index entry: each quote's speaker's words, then its own."""
+    quoted = []
+    for speaker, text_tokens in zip(speakers, said):
+        quoted += tokens_of(speaker)
+        quoted += text_tokens
+    return quoted
+
+
+def _line_tokens(fields, quote_texts):
+    """text.tokens of a line's title, summary, body and each quote's text, for its index entry."""
+    return [tokens(fields["title"]), tokens(fields["summary"]), tokens(fields["body"]), *map(tokens, quote_texts)]
+
+
 class Importer:
     def __init__(self, *, keep_going=False, progress=None):
         self.keep_going = keep_going
         self.progress = progress
         self.regions = region_directory()
+        self.regions_by_pk = {region.pk: region for region in self.regions.slugs.values()}
+        self.closure = None  # region id -> it and the regions above it, when first needed
+        self.name_tokens = {}  # a person's name -> its tokens: people are quoted again and again
+        self.copying = False  # write new articles by COPY: a big load on PostgreSQL
         self._load_names()
 
     def _load_names(self):
@@ -214,6 +258,10 @@ class Importer:
     # Checking one line ------------------------------------------------------------
 
     def parse(self, number, raw):
+        return self.resolve(number, self.check_line(self.read(raw)))
+
+    @staticmethod
+    def read(raw):
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -226,9 +274,14 @@ class Importer:
             raise BadLine("not valid JSON (nested too deeply)") from None
         if not isinstance(data, dict):
             raise BadLine(f"an article must be a JSON object, not {type(data).__name__}")
-        return self.check(number, data)
+        return data
 
     def check(self, number, data):
+        return self.resolve(number, self.check_line(data))
+
+    def check_line(self, data):
+        """Everything about a line that does not depend on the lines before it: pure enough
+        for a worker process (the gazetteer does not change during an import)."""
         media_id = _media_id(data)
         fields = {key: _string(data, key, LIMITS[key], required=key == "title") for key in TEXT_FIELDS}
         fields["title"] = " ".join(fields["title"].split())
@@ -268,9 +321,13 @@ class Importer:
                 raise BadLine(f"unknown region {name!r} (regions come from the gazetteer; see load_regions)") from None
             except AmbiguousName as exc:
                 raise BadLine(str(exc)) from None
-            if region not in regions:
-                regions.append(region)
+            if region.pk not in regions:
+                regions.append(region.pk)
+        return CheckedLine(media_id, fields, publication, credits, regions, quotes)
 
+    def resolve(self, number, line):
+        """The line's sources and people, found or made: in line order, in one process."""
+        publication, credits, quotes = line.publication, line.credits, line.quotes
         # Only now, with the line otherwise sound, may new sources and people be made.
         try:
             for name in [publication, *credits, *(q[3] for q in quotes)]:
@@ -295,7 +352,10 @@ class Importer:
                     self.people_described.add(person)
             agency = self.sources.get(given_to, kind=Source.Kind.AGENCY) if given_to else None
             resolved_quotes.append((person, text, agency))
-        return ArticleRecord(number, media_id, fields, source, credited, regions, resolved_quotes)
+        regions = [self.regions_by_pk[pk] for pk in line.regions]
+        return ArticleRecord(
+            number, line.media_id, line.fields, source, credited, regions, resolved_quotes, line.tokens, line.document
+        )
 
     def _check_quotes(self, value):
         if value is None:
@@ -349,7 +409,9 @@ class Importer:
             article.slug = article_slug(article.title)
             article.publication = record.publication
             article.updated = now
-        if new:
+        if new and self.copying:
+            self._copy_new([a for a, _ in new], now)
+        elif new:
             bulk_create_with_history([a for a, _ in new], Article, batch_size=500)
         if changed:
             fields = [*TEXT_FIELDS, "published_on", "status", "publication", "slug", "updated"]
@@ -359,27 +421,99 @@ class Importer:
             Article.regions.through.objects.filter(article_id__in=ids).delete()
             Quote.objects.filter(article_id__in=ids).delete()
         written = new + changed
-        Article.credits.through.objects.bulk_create(
-            [Article.credits.through(article_id=a.pk, source_id=s.pk) for a, r in written for s in r.credits],
-            batch_size=2000,
-        )
-        Article.regions.through.objects.bulk_create(
-            [Article.regions.through(article_id=a.pk, region_id=g.pk) for a, r in written for g in r.regions],
-            batch_size=2000,
-        )
-        Quote.objects.bulk_create(
-            [
-                Quote(article_id=a.pk, person_id=p.pk, text=t, given_to_id=g.pk if g else None, position=n)
-                for a, r in written
-                for n, (p, t, g) in enumerate(r.quotes, 1)
-            ],
-            batch_size=2000,
-        )
+        links = [
+            (Article.credits.through, ("article_id", "source_id"), [(a.pk, s.pk) for a, r in written for s in r.credits]),
+            (Article.regions.through, ("article_id", "region_id"), [(a.pk, g.pk) for a, r in written for g in r.regions]),
+            (
+                Quote,
+                ("article_id", "person_id", "text", "given_to_id", "position"),
+                [(a.pk, p.pk, t, g.pk if g else None, n) for a, r in written for n, (p, t, g) in enumerate(r.quotes, 1)],
+            ),
+        ]
+        for model, names, rows in links:
+            if self.copying:
+                copy_rows(model, names, rows)
+            else:
+                model.objects.bulk_create([model(**dict(zip(names, row))) for row in rows], batch_size=2000)
         report.created += len(new)
         report.updated += len(changed)
         ids = [a.pk for a, _ in written]
-        search.reindex(ids)
+        self._reindex(written, ids, [a.pk for a, _ in changed])
         return ids
+
+    @staticmethod
+    def _copy_new(articles, now):
+        """bulk_create_with_history by COPY, for a big load on PostgreSQL: ids drawn from the
+        articles' sequence, then the articles and their history rows (made as
+        bulk_create_with_history makes them: type "+", no user, no reason)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [Article._meta.db_table, len(articles)],
+            )
+            ids = [pk for (pk,) in cursor.fetchall()]
+        for article, pk in zip(articles, ids):
+            article.pk = pk
+            article.created = article.updated = now  # auto_now_add, auto_now
+            article._state.adding, article._state.db = False, connection.alias
+        columns = [field.attname for field in Article._meta.concrete_fields]
+        copy_rows(Article, columns, ([getattr(a, name) for name in columns] for a in articles))
+        historical = Article.history.model  # each `Article.history` makes a manager class
+        tracked = [field.attname for field in historical.tracked_fields]
+        copy_rows(
+            historical,
+            [*tracked, "history_date", "history_change_reason", "history_type", "history_user_id"],
+            ([*(getattr(a, name) for name in tracked), now, None, "+", None] for a in articles),
+        )
+
+    def _reindex(self, written, ids, changed_ids):
+        """`search.reindex(ids)`, with the entries made from the records just written rather
+        than read back and worked out again (a test holds the two to the same entries). A big
+        load on PostgreSQL copies them in, and has the counts made once at the end."""
+        from .caching import changed as archive_changed
+
+        if self.closure is None:
+            self.closure = region_closure()
+        entries = [self._entry(article, record) for article, record in written if record.fields["status"] == "published"]
+        if self.copying:
+            if changed_ids:
+                search.backend().write([], replace=changed_ids)
+            copy_search_rows(entries)
+        else:
+            search.backend().write(entries, replace=ids)
+        archive_changed()
+
+    def _entry(self, article, record):
+        sources = {source.pk for source in record.credits}
+        if record.publication:
+            sources.add(record.publication.pk)
+        entry = IndexedArticle(
+            article_id=article.pk,
+            media_id=record.media_id,
+            published_on=record.fields["published_on"],
+            fields=None,
+            regions=sorted({r for g in record.regions for r in self.closure.get(g.pk, [g.pk])}),
+            sources=sorted(sources),
+            people=sorted({person.pk for person, _, _ in record.quotes}),
+        )
+        if record.document and self._said_by(record.quotes, record.document[1]):
+            entry.document = record.document[0]  # made by a worker: see _check_lines
+            return entry
+        title, summary, body, *said = record.tokens or _line_tokens(record.fields, [t for _, t, _ in record.quotes])
+        entry.fields = [title, summary, body, _quoted(self._name_tokens, [p.name for p, _, _ in record.quotes], said)]
+        return entry
+
+    def _said_by(self, quotes, speakers):
+        """Whether the quotes' people have the words of these names (the names as the line
+        gives them: a person found by an alias may go by other words)."""
+        tokens_of = self._name_tokens
+        return all(tokens_of(person.name) == tokens_of(name) for (person, _, _), name in zip(quotes, speakers))
+
+    def _name_tokens(self, name):
+        found = self.name_tokens.get(name)
+        if found is None:
+            found = self.name_tokens[name] = tokens(name)
+        return found
 
     @staticmethod
     def _same(article, record):
@@ -397,22 +531,29 @@ class Importer:
 
     # One file -------------------------------------------------------------------------
 
-    def import_lines(self, name, lines):
-        """Import the lines (bytes) of one file; returns its FileReport."""
+    # A file of this many lines or more is checked by worker processes, two by default:
+    # decoding, checking and working out the words of a line is most of an import's work
+    # in Python, and needs nothing of the lines before it.
+    WORKER_LINES = 5_000
+    WORKERS = 2
+
+    def import_lines(self, name, lines, expected=0):
+        """Import the lines (bytes) of one file; returns its FileReport. `expected`: how many
+        lines the file has, when known, so that a big file is checked by worker processes and
+        loaded as one (see BulkLoad)."""
         report = FileReport(name)
         seen = {}
         batch = []
         try:
-            with transaction.atomic():
-                for number, raw in enumerate(lines, 1):
-                    if self.progress:
-                        self.progress(len(raw))
-                    if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                        raw = raw[3:]
-                    if not raw.strip():
-                        continue
+            load = BulkLoad.of(expected, history=True)
+            self.copying = load.big and connection.vendor == "postgresql"
+            with self._checker(expected) as checker, transaction.atomic():
+                load.begin()
+                for number, checked in checker.ordered(_check_lines, self._chunks(lines), ahead=4):
                     try:
-                        record = self.parse(number, raw)
+                        if isinstance(checked, BadLine):
+                            raise checked
+                        record = self.resolve(number, checked)
                         if record.media_id in seen:
                             raise BadLine(f"media_id {record.media_id} already appears on line {seen[record.media_id]}")
                     except BadLine as exc:
@@ -429,6 +570,9 @@ class Importer:
                     raise _RollBack
                 if batch:
                     self.write(batch, report)
+                load.finish()
+                if self.copying:
+                    search.backend().recount()
         except _RollBack:
             report.rolled_back = True
             report.created = report.updated = report.unchanged = 0
@@ -438,8 +582,395 @@ class Importer:
             report.created = report.updated = report.unchanged = 0
             report.rejected.append(Rejection(name, 0, f"the database refused the file, nothing imported: {exc}"))
             self._load_names()
+        finally:
+            self.copying = False
         return report
+
+    def _chunks(self, lines, size=250):
+        """The file's non-blank lines, numbered, in chunks for the checkers."""
+        chunk = []
+        for number, raw in enumerate(lines, 1):
+            if self.progress:
+                self.progress(len(raw))
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            if raw.strip():
+                chunk.append((number, raw))
+                if len(chunk) == size:
+                    yield chunk
+                    chunk = []
+        if chunk:
+            yield chunk
+
+    def _checker(self, expected):
+        global _checking
+        _checking = self  # what _check_lines checks with, here or in the workers forked now
+        if expected < self.WORKER_LINES or self.WORKERS < 2 or connection.in_atomic_block:
+            return Inline()
+        # Forked workers must not share Django's open connection (they never use it).
+        connection.close()
+        return OrderedPool(self.WORKERS)
+
+
+# The importer that workers check lines with, set before they fork.
+_checking = None
+
+
+def _check_lines(chunk):
+    """[(line number, CheckedLine with its tokens, or the BadLine)] of a chunk of raw lines."""
+    importer, results = _checking, []
+    for number, raw in chunk:
+        try:
+            line = importer.check_line(importer.read(raw))
+        except BadLine as exc:
+            results.append((number, exc))
+            continue
+        if line.fields["status"] == "published":  # only these are indexed
+            tokens = _line_tokens(line.fields, [text for _, _, text, _ in line.quotes])
+            if importer.copying:
+                # The search table's document, here rather than in the one importing process.
+                # It takes the speakers by the names the line gives them; the importer checks
+                # the people it finds go by the same words, else makes it again.
+                title, summary, body, *said = tokens
+                speakers = [name for name, _, _, _ in line.quotes]
+                quoted = _quoted(importer._name_tokens, speakers, said)
+                line.document = (_tsvector(list(zip([title, summary, body, quoted], "ABCC"))), speakers)
+            else:
+                line.tokens = tokens
+        results.append((number, line))
+    return results
 
 
 class _RollBack(Exception):
     pass
+
+
+# Bulk loads ---------------------------------------------------------------------------------
+
+
+class BulkLoad:
+    """How to write many articles in one transaction fast: `start()` (or `of()`, then
+    `begin()`) before the first row, `finish()` after the last, inside the transaction.
+
+    A load that is big, and at least as big as what the archive holds already, also has the
+    written tables' plain indexes (and on PostgreSQL their foreign keys) set aside, and made
+    again at the end: an index built once from all its rows costs a fraction of keeping it up
+    to date row by row (the search table's RUM or GIN index above all: kept up to date, the
+    RUM index made a 100,000-article load ten times slower), and one check of a foreign key
+    over a table replaces a check per row queued for the commit. Constraints that keep rows
+    unique stay, as they must hold while loading, and so do indexes that lead with
+    article_id: loaders read rows back by article (an import reindexes each batch), and
+    keeping an index in order on ever-growing ids costs little. Rebuilding covers the old
+    rows too, hence "at least as big". Setting aside locks the tables until the commit:
+    readers wait.
+    """
+
+    MIN_ARTICLES = 20_000
+
+    def __init__(self, articles, *, history=False):
+        from .search.postgres import TABLE as SEARCH_TABLE
+        from .search.sqlite import FACETS
+
+        self.tables = [
+            Article._meta.db_table, Article.regions.through._meta.db_table,
+            Article.credits.through._meta.db_table, Quote._meta.db_table,
+            SEARCH_TABLE if connection.vendor == "postgresql" else FACETS,
+        ]
+        if history:
+            self.tables.append(Article.history.model._meta.db_table)
+        self.big = articles >= self.MIN_ARTICLES and articles >= Article.objects.count()
+        self.indexes, self.keys = [], []
+
+    @staticmethod
+    def of(articles, *, history=False):
+        """The load of this many articles; `begin()` it inside the transaction."""
+        return (_PostgresBulkLoad if connection.vendor == "postgresql" else _SQLiteBulkLoad)(articles, history=history)
+
+    @classmethod
+    def start(cls, articles, *, history=False):
+        load = cls.of(articles, history=history)
+        load.begin()
+        return load
+
+    def finish(self, *, analyze=None):
+        """Restore what `start` changed; `analyze` (default: after a big load) refreshes
+        PostgreSQL's statistics of the written tables."""
+        with connection.cursor() as cursor:
+            self.end(cursor)
+            if connection.vendor == "postgresql" and (self.big if analyze is None else analyze):
+                cursor.execute(f"ANALYZE {', '.join(self.tables)}")
+
+
+class _PostgresBulkLoad(BulkLoad):
+    def begin(self):
+        with connection.cursor() as cursor:
+            # Bodies and search vectors are compressed as they are stored: lz4 takes a
+            # fraction of pglz's time. For this transaction's writes; any reader reads both.
+            cursor.execute("SET LOCAL default_toast_compression = lz4")
+            if not self.big:
+                return
+            cursor.execute(
+                "SELECT format('%%I', c.relname), pg_get_indexdef(i.indexrelid) FROM pg_index i"
+                " JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = ANY(%s::regclass[])"
+                " AND NOT EXISTS (SELECT FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid)"
+                " AND (SELECT attname FROM pg_attribute WHERE attrelid = i.indrelid AND attnum = i.indkey[0])"
+                " IS DISTINCT FROM 'article_id'",
+                [self.tables],
+            )
+            self.indexes = cursor.fetchall()
+            cursor.execute(
+                "SELECT conrelid::regclass::text, format('%%I', conname), pg_get_constraintdef(oid)"
+                " FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(%s::regclass[])",
+                [self.tables],
+            )
+            self.keys = cursor.fetchall()
+            # A table with foreign-key checks queued (rows written earlier in an enclosing
+            # transaction) cannot be altered: run them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            for table, name, _ in self.keys:
+                cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
+            for name, _ in self.indexes:
+                cursor.execute(f"DROP INDEX {name}")
+
+    def end(self, cursor):
+        if self.big:
+            # PostgreSQL builds no index on a table with foreign-key checks pending.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for _, definition in self.indexes:
+            cursor.execute(definition)
+        for table, name, definition in self.keys:
+            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
+
+
+class _SQLiteBulkLoad(BulkLoad):
+    # FTS5 gathers new rows' terms in memory and writes them out as a segment whenever they
+    # reach this size; with its default of 1 MB, a big load spends half its search-table time
+    # writing and merging small segments.
+    FTS_HASH_SIZE = 16 << 20
+
+    def begin(self):
+        from .search.sqlite import TABLE as FTS
+
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT v FROM {FTS}_config WHERE k = 'hashsize'")
+            found = cursor.fetchone()
+            self.hash_size = found[0] if found else 1 << 20  # FTS5's default
+            cursor.execute(f"INSERT INTO {FTS}({FTS}, rank) VALUES ('hashsize', %s)", [self.FTS_HASH_SIZE])
+            if not self.big:
+                return
+            marks = ", ".join(["%s"] * len(self.tables))
+            cursor.execute(
+                f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks})",
+                self.tables,
+            )
+            self.indexes = [(name, sql) for name, sql in cursor.fetchall() if _first_column(cursor, name) != "article_id"]
+            for name, _ in self.indexes:
+                cursor.execute(f'DROP INDEX "{name}"')
+
+    def end(self, cursor):
+        from .search.sqlite import TABLE as FTS
+
+        for _, definition in self.indexes:
+            cursor.execute(definition)
+        cursor.execute(f"INSERT INTO {FTS}({FTS}, rank) VALUES ('hashsize', %s)", [self.hash_size])
+
+
+def _first_column(cursor, index):
+    cursor.execute(f'PRAGMA index_info("{index}")')
+    return cursor.fetchone()[2]
+
+
+# Worker processes -----------------------------------------------------------------------------
+
+
+class OrderedPool:
+    """Forked worker processes that apply a function to items, results in order and never
+    far ahead: `Pool.imap` runs ahead as fast as the workers can and so fills memory with
+    results the database has not taken yet. A function returning a list has it flattened."""
+
+    def __init__(self, workers):
+        self.pool = multiprocessing.get_context("fork").Pool(workers)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.pool.terminate()
+        return False
+
+    def ordered(self, function, items, ahead):
+        pending = collections.deque()
+        for item in items:
+            pending.append(self.pool.apply_async(function, (item,)))
+            if len(pending) >= ahead:
+                yield from _flat(pending.popleft().get())
+        while pending:
+            yield from _flat(pending.popleft().get())
+
+
+class Inline:
+    """OrderedPool's work done in this process."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def ordered(self, function, items, ahead):
+        for item in items:
+            yield from _flat(function(item))
+
+
+def _flat(result):
+    return result if isinstance(result, list) else [result]
+
+
+# PostgreSQL binary COPY ---------------------------------------------------------------------
+# Binary, not text: PostgreSQL reads a tsvector's binary form several times faster than it
+# parses its text (on a search row, 25 against 150 us of the one server process that does
+# all of a load's writing), and binary needs no escaping.
+
+COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0)  # signature, flags, no extension
+COPY_TRAILER = struct.pack(">h", -1)
+_NULL = struct.pack(">i", -1)
+_LENGTH = struct.Struct(">i")
+_INT4 = struct.Struct(">ii")
+_INT8 = struct.Struct(">iq")
+_DAY_ZERO = datetime.date(2000, 1, 1).toordinal()  # PostgreSQL's epoch
+_TIME_ZERO = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+_MICROSECOND = datetime.timedelta(microseconds=1)
+
+
+def copy_binary(rows, types):
+    """PostgreSQL binary COPY data of `rows`, whose columns have `types` (keys of
+    `_ENCODERS`); None is NULL."""
+    encoders = [_ENCODERS[t] for t in types]
+    width = struct.pack(">h", len(types))
+    parts = [COPY_HEADER]
+    for row in rows:
+        parts.append(width)
+        parts.extend([_NULL if value is None else encode(value) for encode, value in zip(encoders, row)])
+    parts.append(COPY_TRAILER)
+    return b"".join(parts)
+
+
+def _text(value):
+    data = value.encode()
+    return _LENGTH.pack(len(data)) + data
+
+
+def _int8_array(values):
+    # ndim, has-nulls flag, element type (int8), then the one dimension: length, lower bound
+    if not values:
+        return _EMPTY_INT8_ARRAY
+    return _int8_array_struct(len(values)).pack(20 + 12 * len(values), 1, 0, 20, len(values), 1,
+                                                *itertools.chain.from_iterable((8, v) for v in values))
+
+
+_EMPTY_INT8_ARRAY = struct.pack(">iiii", 12, 0, 0, 20)
+
+
+@functools.cache
+def _int8_array_struct(length):
+    return struct.Struct(">iiiiii" + "iq" * length)
+
+
+def _tsvector(fields):
+    """A tsvector's binary form (tsvectorsend's): the lexemes in PostgreSQL's order, each
+    with its positions; the same value `tsvector_literal` of these fields parses to, laid
+    out as PostgreSQL lays out a parsed one. `fields` as tsvector_literal takes them."""
+    entries = labelled_positions(fields, _weighted_positions)
+    parts = [_LENGTH.pack(len(entries))]
+    lexemes, counts = _LEXEMES, _POSITION_COUNTS
+    # PostgreSQL orders lexemes by their bytes; UTF-8 keeps the order of code points, which
+    # is how Python orders strings.
+    for tok in sorted(entries):
+        positions = entries[tok]
+        if len(positions) > MAX_POSITIONS_PER_LEXEME:
+            positions = positions[:MAX_POSITIONS_PER_LEXEME]
+        parts.append(lexemes[tok])
+        parts.append(counts[len(positions)])
+        parts += positions
+    data = b"".join(parts)
+    return _LENGTH.pack(len(data)) + data
+
+
+@functools.cache
+def _weighted_positions(weight):
+    """Position -> its two bytes with `weight` (A-D) in the top two bits."""
+    bits = {"A": 3, "B": 2, "C": 1, "D": 0}[weight] << 14
+    return [struct.pack(">H", bits | position) for position in range(MAX_POSITION + 1)]
+
+
+class _Lexemes(dict):
+    """token -> its UTF-8 and a NUL, made once per vocabulary word."""
+
+    def __missing__(self, token):
+        data = self[token] = token.encode() + b"\x00"
+        return data
+
+
+_LEXEMES = _Lexemes()
+_POSITION_COUNTS = [struct.pack(">H", n) for n in range(257)]
+
+_ENCODERS = {
+    "int4": lambda value: _INT4.pack(4, value),
+    "int8": lambda value: _INT8.pack(8, value),
+    "text": _text,
+    "date": lambda value: _INT4.pack(4, value.toordinal() - _DAY_ZERO),
+    "timestamptz": lambda value: _INT8.pack(8, (value - _TIME_ZERO) // _MICROSECOND),
+    "int8[]": _int8_array,
+    "tsvector": lambda value: value if isinstance(value, bytes) else _tsvector(value),
+}
+
+
+# The search table's row as PostgresSearch.row makes it, the document left as its fields for
+# `copy_binary` (title A, summary B, body and quotes C): a test holds the two together.
+SEARCH_COLUMNS = ("article_id", "media_id", "published_on", "regions", "sources", "people", "document")
+SEARCH_TYPES = ("int8", "int8", "date", "int8[]", "int8[]", "int8[]", "tsvector")
+
+
+def search_row(entry):
+    """An entry's row; its document may come ready-made, as `_tsvector` makes it."""
+    e = entry
+    document = getattr(e, "document", None) or list(zip(e.fields, "ABCC"))
+    return (e.article_id, e.media_id, e.published_on, e.regions, e.sources, e.people, document)
+
+
+def copy_search_rows(entries):
+    """Index entries into PostgreSQL's search table by binary COPY, counts left to a recount."""
+    from .search.postgres import TABLE
+
+    data = copy_binary(map(search_row, entries), SEARCH_TYPES)
+    with connection.cursor() as cursor:
+        with cursor.connection.cursor().copy(f"COPY {TABLE} ({', '.join(SEARCH_COLUMNS)}) FROM STDIN WITH (FORMAT binary)") as copy:
+            copy.write(data)
+
+
+def copy_rows(model, names, rows):
+    """COPY rows (the values of the fields `names`, by attname) into `model`'s table: a
+    bulk_create without model instances or Django's SQL."""
+    fields = _fields(model, names)
+    data = copy_binary(rows, copy_types(model, names))
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    with connection.cursor() as cursor:
+        with cursor.connection.cursor().copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN WITH (FORMAT binary)") as copy:
+            copy.write(data)
+
+
+def copy_types(model, names):
+    """copy_binary's types of these fields (by attname) of a model, on PostgreSQL."""
+    return tuple(_COPY_TYPES[field.db_type(connection).split("(")[0]] for field in _fields(model, names))
+
+
+def _fields(model, names):
+    by_name = {field.attname: field for field in model._meta.concrete_fields}
+    return [by_name[name] for name in names]
+
+
+# PostgreSQL's column types, as Django names them, -> copy_binary's.
+_COPY_TYPES = {
+    "bigint": "int8", "integer": "int4", "varchar": "text", "text": "text", "date": "date",
+    "timestamp with time zone": "timestamptz",
+}

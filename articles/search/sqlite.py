@@ -60,15 +60,21 @@ class SQLiteSearch:
                 marks = ",".join(["%s"] * len(ids))
                 cursor.execute(f"DELETE FROM {TABLE} WHERE rowid IN ({marks})", ids)
                 cursor.execute(f"DELETE FROM {FACETS} WHERE article_id IN ({marks})", ids)
-            cursor.executemany(
-                f"INSERT INTO {TABLE} (rowid, title, summary, body, quotes) VALUES (%s, %s, %s, %s, %s)",
-                [row[:5] for row in rows],
-            )
-            cursor.executemany(
-                f"INSERT INTO {FACETS} (article_id, kind, value) VALUES (%s, %s, %s)",
-                [(row[0], kind, value) for row in rows for kind, value in row[5]],
-            )
+            self.insert_rows(cursor, rows)
         counts.add([row[0] for row in rows])
+
+    @staticmethod
+    def insert_rows(cursor, rows):
+        """Rows (as `row` makes them) into the tables, and nothing else: no check for stale
+        rows, no counting."""
+        cursor.executemany(
+            f"INSERT INTO {TABLE} (rowid, title, summary, body, quotes) VALUES (%s, %s, %s, %s, %s)",
+            [row[:5] for row in rows],
+        )
+        cursor.executemany(
+            f"INSERT INTO {FACETS} (article_id, kind, value) VALUES (%s, %s, %s)",
+            [(row[0], kind, value) for row in rows for kind, value in row[5]],
+        )
 
     def clear(self):
         with connection.cursor() as cursor:

@@ -1,4 +1,3 @@
-import multiprocessing
 import random
 import sys
 import time
@@ -7,13 +6,20 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.text import slugify
 from tqdm import tqdm
 
 from articles import corpus, search
 from articles.caching import changed
 from articles.gazetteer import load_regions
-from articles.models import Article, Person, Quote, Region, Source
+from articles.importing import BulkLoad, Inline, OrderedPool
+from articles.models import Article, Person, Region, Source
+from articles.search import sqlite as sqlite_search
 from articles.search.documents import region_closure
+
+# No monitor thread behind the progress bar: worker processes are forked, and forking a
+# process with threads running risks a deadlock in the child.
+tqdm.monitor_interval = 0
 
 # How much coverage each country gets: the archive is about Iraq and Syria first.
 COUNTRY_WEIGHTS = {
@@ -53,26 +59,23 @@ class Command(BaseCommand):
         if not Region.objects.exists():
             load_regions()
         corpus._plan = self.plan(seed, batch_size, articles, vendor)
-        corpus._cached_generator = None  # made from the plan before, in this process
         batches = -(-articles // batch_size)
-        last_batch = articles - (batches - 1) * batch_size
         bar = tqdm(total=articles, unit="articles", disable=not sys.stderr.isatty(), file=sys.stderr)
-        context = multiprocessing.get_context("fork")
         if workers > 1:
             # Forked workers must not inherit Django's open connection (they never use it).
             connection.close()
-        with context.Pool(workers) if workers > 1 else _Inline() as pool:
+        with OrderedPool(workers) if workers > 1 else Inline() as pool:
             with transaction.atomic():
-                dropped = self.drop_search_indexes(vendor) if articles >= 20_000 else []
-                for batch_no, rows in enumerate(pool.imap(corpus._batch_rows, range(batches))):
-                    if batch_no == batches - 1:
-                        rows = tuple(self.trim(part, rows[0][:last_batch]) for part in rows)
-                    self.write(vendor, *rows)
-                    bar.update(len(rows[0]))
-                self.restore_indexes(vendor, dropped)
-            self.reset_sequences(vendor)
-        # The rows went in by COPY, past the index's incremental counting: count them all.
-        search.backend().recount()
+                load = BulkLoad.start(articles)
+                self.clear_stale_entries(vendor, corpus._plan.first_article_id)
+                for batch_no, parts in enumerate(pool.ordered(corpus._batch_rows, range(batches), ahead=2 * workers)):
+                    self.write(vendor, *parts)
+                    bar.update(min(batch_size, articles - batch_no * batch_size))
+                self.reset_sequence(vendor)
+                load.finish(analyze=True)  # measurements follow: the planner needs to know
+                # The entries went in past the backend's counting. (Counting them in the
+                # workers instead, and adding the sums up at the end, measured slower.)
+                search.backend().recount()
         changed()
         bar.close()
         elapsed = time.perf_counter() - started
@@ -80,15 +83,7 @@ class Command(BaseCommand):
             f"Generated {articles:,} articles on {vendor} in {elapsed:.1f} s ({articles / elapsed:,.0f} articles/s)."
         )
 
-    @staticmethod
-    def trim(part, kept_articles):
-        kept = {row[0] for row in kept_articles}
-        if part and len(part[0]) == 15:  # the articles themselves
-            return list(kept_articles)
-        return [row for row in part if row[0] in kept]
-
     def plan(self, seed, batch_size, count, vendor):
-        rng = random.Random(seed)
         generator = corpus.CorpusGenerator(seed, [(1, 1)])
         sources = []
         for index, name in enumerate(generator.sources):
@@ -99,8 +94,6 @@ class Command(BaseCommand):
         new = []
         for name, role in zip(generator.people, generator.person_roles):
             if name not in existing:
-                from django.utils.text import slugify
-
                 slug, n = slugify(name), 1
                 while slug in taken:
                     n += 1
@@ -111,7 +104,6 @@ class Command(BaseCommand):
         people = {p.name: p for p in Person.objects.filter(name__in=generator.people)}
         max_id = Article.objects.aggregate(m=Max("id"))["m"] or 0
         max_media = Article.objects.aggregate(m=Max("media_id"))["m"] or 0
-        del rng
         return corpus.CorpusPlan(
             seed=seed,
             region_weights=region_weights(seed),
@@ -122,79 +114,58 @@ class Command(BaseCommand):
             first_article_id=max_id + 1,
             first_media_id=max(max_media + 1, 80_000_000),
             batch_size=batch_size,
+            count=count,
             vendor=vendor,
             now=timezone.now(),
         )
 
-    ARTICLE_COLUMNS = (
-        "id, media_id, title, slug, summary, body, published_on, publication_id, byline, section, "
-        "original_url, language, status, created, updated"
-    )
+    @staticmethod
+    def reset_sequence(vendor):
+        """Articles come with their ids: move PostgreSQL's id sequence past them."""
+        if vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT setval(pg_get_serial_sequence('articles_article', 'id'), (SELECT MAX(id) FROM articles_article))"
+                )
 
-    def write(self, vendor, articles, places, credits, quotes, index):
-        regions_table = Article.regions.through._meta.db_table
-        credits_table = Article.credits.through._meta.db_table
-        tables = [
-            (Article._meta.db_table, self.ARTICLE_COLUMNS, articles),
-            (regions_table, "article_id, region_id", places),
-            (credits_table, "article_id, source_id", credits),
-            (Quote._meta.db_table, "article_id, person_id, text, given_to_id, position", quotes),
-        ]
+    @staticmethod
+    def clear_stale_entries(vendor, first_id):
+        """SQLite's index may hold rows of articles deleted behind its back, under the ids
+        about to be used (PostgreSQL's cascades)."""
+        if vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute(f"DELETE FROM {sqlite_search.TABLE} WHERE rowid >= %s", [first_id])
+                cursor.execute(f"DELETE FROM {sqlite_search.FACETS} WHERE article_id >= %s", [first_id])
 
+    def write(self, vendor, *parts):
+        tables = corpus.tables()
+        if vendor == "postgresql":
+            self.copy(zip(tables, parts))
+        else:
+            self.insert(zip(tables[:-1], parts[:-1]))
+            self.insert_entries(parts[-1])
+
+    @staticmethod
+    def copy(parts):
+        """The workers' binary COPY data, passed on as it is."""
         with connection.cursor() as cursor:
-            for table, columns, rows in tables:
-                if not rows:
-                    continue
-                if vendor == "postgresql":
-                    with cursor.connection.cursor().copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                        for row in rows:
-                            copy.write_row(row)
-                else:
-                    marks = ", ".join(["%s"] * len(rows[0]))
-                    cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
-        search.backend().write_rows(index)
+            for (table, columns, _), data in parts:
+                with cursor.connection.cursor().copy(
+                    f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT binary)"
+                ) as copy:
+                    copy.write(data)
 
-    def drop_search_indexes(self, vendor):
-        """A big load goes faster with the search table's indexes built once, afterwards."""
-        if vendor != "postgresql":
-            return []
+    @staticmethod
+    def insert_entries(rows):
+        """SQLiteSearch.write_rows, without its stale-row check (done once, up front) or its
+        counting (done once, at the end): counting batch by batch took half of a load's time."""
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'articles_search' "
-                "AND indexname <> 'articles_search_pkey'"
-            )
-            dropped = cursor.fetchall()
-            for name, _ in dropped:
-                cursor.execute(f"DROP INDEX {name}")
-        return dropped
+            sqlite_search.SQLiteSearch.insert_rows(cursor, rows)
 
-    def restore_indexes(self, vendor, dropped):
+    @staticmethod
+    def insert(parts):
         with connection.cursor() as cursor:
-            if dropped:
-                # Run the deferred foreign-key checks now: PostgreSQL builds no index on a
-                # table with checks pending.
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            for _, definition in dropped:
-                cursor.execute(definition)
-
-    def reset_sequences(self, vendor):
-        if vendor != "postgresql":
-            return
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT setval(pg_get_serial_sequence('articles_article', 'id'), (SELECT MAX(id) FROM articles_article))"
-            )
-            cursor.execute("ANALYZE")
-
-
-class _Inline:
-    """A pool of one: the work done in this process."""
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def imap(self, function, items):
-        return map(function, items)
+            for (table, columns, _), rows in parts:
+                if rows:
+                    marks = ", ".join(["%s"] * len(columns))
+                    cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)

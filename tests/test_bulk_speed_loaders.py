@@ -1,0 +1,310 @@
+"""The fast ways of the bulk loaders write what the plain ways write.
+
+generate_corpus and a big import_articles set indexes aside, copy rows in binary, make the
+search index's rows themselves and count once at the end; an import checks its lines in
+worker processes. None of that may change a row, a count or a message. (How fast they are
+is measured and written down, not asserted: see the bulk loaders' issue notes.)
+"""
+
+import io
+import random
+import struct
+
+import numpy as np
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from articles import search
+from articles.corpus import _Lookup
+from articles.importing import BulkLoad, Importer, _tsvector
+from articles.models import Article, Person, Quote
+from articles.search.compile import tsvector_literal
+from articles.search.evaluate import MAX_POSITION, MAX_POSITIONS_PER_LEXEME
+from tests.builders import jsonl, record
+
+
+def postgres_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+
+
+# --- pieces ---------------------------------------------------------------------------------
+
+
+def test_the_word_lookup_answers_as_searchsorted_does():
+    rng = np.random.default_rng(5)
+    weights = 1 / np.arange(1, 20_001) ** 1.07
+    cumulative = np.cumsum(weights) / weights.sum()
+    u = np.concatenate([rng.random(200_000), cumulative[:1000], np.nextafter(cumulative[:1000], 0), [0.0, 1 - 2**-53]])
+    u = u[u < 1]
+    assert np.array_equal(_Lookup(cumulative)(u), np.searchsorted(cumulative, u, side="right"))
+
+
+def decode_tsvector(data):
+    """{lexeme: [(position, weight)]} of a binary tsvector with its length prefix, and the
+    lexemes in their order."""
+    (length,) = struct.unpack_from(">i", data)
+    assert length == len(data) - 4
+    (count,) = struct.unpack_from(">i", data, 4)
+    offset, lexemes = 8, {}
+    for _ in range(count):
+        end = data.index(b"\0", offset)
+        lexeme = data[offset:end].decode()
+        (npos,) = struct.unpack_from(">H", data, end + 1)
+        positions = struct.unpack_from(f">{npos}H", data, end + 3)
+        lexemes[lexeme] = [(p & 0x3FFF, "DCBA"[p >> 14]) for p in positions]
+        offset = end + 3 + 2 * npos
+    assert offset == len(data)
+    return lexemes
+
+
+def parse_literal(literal):
+    lexemes = {}
+    for part in literal.split(" ") if literal else []:
+        quoted, positions = part.rsplit(":", 1)
+        lexeme = quoted[1:-1].replace("''", "'").replace("\\\\", "\\")
+        lexemes[lexeme] = [(int(p.rstrip("ABC")), p[-1] if p[-1] in "ABC" else "D") for p in positions.split(",")]
+    return lexemes
+
+
+DOCUMENTS = [
+    [(["isi", "attack"], "A"), (["the", "attack", "on", "al", "bab"], "B"), ([], "C"), (["x"], "C")],
+    [(["it's", "a\\b", "''", "\\"], "A"), (["ünïcode", "кириллица", "z", "é", "e"], "D")],
+    [(["filler"] * 300 + ["air", "strike"], "C")],
+    [(["w"] * 10_000, "B"), (["late", "words"] * 5_000, "C")],  # past position 16,383
+    [([], "A"), ([], "C")],
+]
+
+
+@pytest.mark.parametrize("fields", DOCUMENTS)
+def test_the_binary_document_holds_what_the_literal_says(fields):
+    decoded = decode_tsvector(_tsvector(fields))
+    assert decoded == parse_literal(tsvector_literal(fields))
+    # PostgreSQL's order: by bytes, shorter first
+    assert list(decoded) == sorted(decoded, key=lambda lexeme: lexeme.encode())
+    assert all(len(p) <= MAX_POSITIONS_PER_LEXEME and p[-1][0] <= MAX_POSITION for p in decoded.values())
+
+
+def test_random_binary_documents_hold_what_their_literals_say():
+    rng = random.Random(8)
+    words = ["a", "b'", "c\\d", "it's", "x", "y", "zz", "ñ", "''", "\\", "é", "z", "ab"]
+    for _ in range(300):
+        fields = [
+            ([rng.choice(words) for _ in range(rng.choice([0, 1, 5, 300, 2000]))], rng.choice("ABCD"))
+            for _ in range(rng.randint(0, 4))
+        ]
+        assert decode_tsvector(_tsvector(fields)) == parse_literal(tsvector_literal(fields))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fields", DOCUMENTS)
+def test_postgresql_reads_the_binary_document_as_it_parses_the_literal(fields):
+    postgres_only()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tsvectorsend(%s::tsvector)", [tsvector_literal(fields)])
+        assert bytes(cursor.fetchone()[0]) == _tsvector(fields)[4:]
+
+
+# --- generate_corpus --------------------------------------------------------------------------
+
+
+def index_snapshot():
+    """The search index's rows by media ID, and the counts (rows of zero left out)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT a.media_id, s.published_on, s.regions, s.sources, s.people, tsvectorsend(s.document)"
+                " FROM articles_search s JOIN articles_article a ON a.id = s.article_id ORDER BY 1"
+            )
+            rows = [(*row[:-1], bytes(row[-1])) for row in cursor.fetchall()]
+        else:
+            cursor.execute(
+                "SELECT a.media_id, f.title, f.summary, f.body, f.quotes FROM articles_search_fts f"
+                " JOIN articles_article a ON a.id = f.rowid ORDER BY 1"
+            )
+            rows = cursor.fetchall()
+            cursor.execute(
+                "SELECT a.media_id, f.kind, f.value FROM articles_search_facets f"
+                " JOIN articles_article a ON a.id = f.article_id ORDER BY 1, 2, 3"
+            )
+            rows += cursor.fetchall()
+        cursor.execute("SELECT kind, value, month, articles FROM articles_search_counts WHERE articles > 0 ORDER BY 1, 2, 3")
+        counts = cursor.fetchall()
+        cursor.execute("SELECT region, person, articles FROM articles_search_region_people WHERE articles > 0 ORDER BY 1, 2")
+        counts += cursor.fetchall()
+    return rows, counts
+
+
+def schema_snapshot():
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename LIKE 'articles%%' ORDER BY 1")
+            indexes = cursor.fetchall()
+            cursor.execute(
+                "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), condeferrable, condeferred"
+                " FROM pg_constraint WHERE conrelid::regclass::text LIKE 'articles%%' ORDER BY 1, 2"
+            )
+            return indexes + cursor.fetchall()
+        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY 1")
+        return cursor.fetchall()
+
+
+@pytest.mark.django_db
+def test_generate_corpus_writes_the_index_rows_and_counts_that_indexing_writes(monkeypatch):
+    monkeypatch.setattr(BulkLoad, "MIN_ARTICLES", 0)  # set indexes aside even for a small load
+    call_command("load_regions")
+    schema = schema_snapshot()
+    call_command("generate_corpus", articles=130, seed=4, batch_size=50, workers=1, stdout=io.StringIO())
+    assert schema_snapshot() == schema
+    loaded = index_snapshot()
+    assert len(loaded[0]) >= 130 and loaded[1]
+    search.rebuild()
+    search.backend().recount()
+    assert index_snapshot() == loaded
+
+
+@pytest.mark.django_db
+def test_the_quoted_people_of_a_generated_article_are_in_its_index_row():
+    call_command("load_regions")
+    call_command("generate_corpus", articles=40, seed=2, batch_size=40, workers=1, stdout=io.StringIO())
+    quote = Quote.objects.select_related("person").filter(article__status="published").first()
+    found = search.matching(Article.objects.filter(pk=quote.article_id), search.parse(f'"{quote.person.name}"'))
+    assert found.exists(), quote.person.name
+
+
+# --- import_articles ----------------------------------------------------------------------------
+
+
+def lines(seed, count, *, changed=()):
+    """A file's worth of records: published and draft, quotes by people matched by name, by
+    alias or new, credits, places, text with characters that need care."""
+    rng = random.Random(seed)
+    records = []
+    for n in range(count):
+        quotes = [
+            {
+                "person": rng.choice(["Hisham al-Hashemi", "Hisham al-Hashimi", "Fabrice Balanche", f"Speaker {n % 7}"]),
+                "description": "analyst",
+                "text": rng.choice(["ISIS has turned defensive.", "Tab\there, back\\slash, “quotes” and\nlines."]),
+                "given_to": rng.choice(["AFP", None]),
+            }
+            for _ in range(rng.randint(0, 3))
+        ]
+        fields = dict(
+            media_id=90_000_000 + n,
+            title=f"Attack near Baiji {n}" + (" revised" if n in changed else ""),
+            summary=rng.choice(["", "Fighting resumed; civilians fled.\r\nAgain."]),
+            body=f"First paragraph {n}.\n\nSecond: air strikes, \\N, \t and ünïcode.",
+            regions=rng.sample(["Baiji", "Iraq", "Syria", "Aleppo", "Saladin Governorate"], rng.randint(1, 3)),
+            credits=rng.choice([["AFP"], [], ["Reuters", "AFP"]]),
+            quotes=quotes[:1] if n in changed else quotes,
+        )
+        if n % 9 == 4:
+            fields.update(status="draft", published_on=None)
+        records.append(record(**fields))
+    return jsonl(*records)
+
+
+def run_import(path):
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("import_articles", str(path), "--no-progress", stdout=out, stderr=err)
+    except CommandError:
+        pass
+    return out.getvalue(), err.getvalue()
+
+
+def archive_snapshot():
+    articles = list(
+        Article.objects.order_by("media_id").values_list(
+            "media_id", "title", "slug", "summary", "body", "published_on", "publication__name", "byline",
+            "section", "original_url", "language", "status",
+        )
+    )
+    places = sorted(Article.regions.through.objects.values_list("article__media_id", "region__slug"))
+    credits = sorted(Article.credits.through.objects.values_list("article__media_id", "source__name"))
+    quotes = sorted(
+        Quote.objects.values_list("article__media_id", "position", "person__name", "text", "given_to__name")
+    )
+    history = sorted(
+        Article.history.values_list(
+            "media_id", "title", "body", "status", "history_type", "history_user_id", "history_change_reason"
+        )
+    )
+    return articles, places, credits, quotes, history, index_snapshot()
+
+
+def import_twice(tmp_path):
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text(lines(1, 60))
+    second.write_text(lines(1, 60, changed={3, 10, 11, 25}))
+    return run_import(first), run_import(second)
+
+
+def clear_archive():
+    Quote.objects.all().delete()
+    Article.objects.all().delete()
+    Article.history.all().delete()
+
+
+# The flush after a transactional test must cascade to the search index, whose table refers
+# to the articles' (the browser tests do the same).
+COMMITTED = pytest.mark.django_db(transaction=True, available_apps=settings.INSTALLED_APPS)
+
+
+@pytest.fixture
+def committed(transactional_db):
+    """Committed rows, as worker processes need (an import forks them only outside a
+    transaction). The search index and its counts are not Django models, which the flush
+    after the test empties: empty them first."""
+    yield
+    clear_archive()
+    search.backend().clear()
+
+
+@COMMITTED
+def test_a_big_import_writes_what_a_small_one_does(committed, tree, tmp_path, monkeypatch):
+    Person.objects.create(name="Hisham al-Hashimi", aliases=["Hisham al-Hashemi"])
+    small = import_twice(tmp_path)
+    assert "60 created" in small[0][0] and "4 updated" in small[1][0], small
+    plain = archive_snapshot()
+    # The importer makes index entries from what it wrote rather than reading the articles
+    # back: they are the entries that indexing the articles afresh makes.
+    search.rebuild()
+    search.backend().recount()
+    assert index_snapshot() == plain[-1]
+    clear_archive()
+    # The same files, loaded as big ones: indexes set aside, COPY, lines checked by workers.
+    monkeypatch.setattr(BulkLoad, "MIN_ARTICLES", 0)
+    monkeypatch.setattr(Importer, "WORKER_LINES", 10)
+    big = import_twice(tmp_path)
+    assert big == small
+    assert archive_snapshot() == plain
+    search.rebuild()
+    search.backend().recount()
+    assert index_snapshot() == plain[-1]
+
+
+BAD_LINES = [
+    b'{"media_id": 1, "title": "x", "published_on": "2015-02-30"}',
+    b"not json",
+    b'{"media_id": "7", "title": "x"}',
+    b'\xff{"media_id": 8}',
+    b'{"media_id": 9, "title": "x", "regions": ["Nowhere"]}',
+    b'{"media_id": 10, "title": "x", "quotes": [{"person": "", "text": "y"}]}',
+    b'{"media_id": 90000003, "title": "again"}',
+]
+
+
+@COMMITTED
+def test_workers_reject_the_lines_the_importer_rejects(committed, tree, tmp_path, monkeypatch):
+    path = tmp_path / "bad.jsonl"
+    good = lines(2, 20).encode().splitlines()
+    path.write_bytes(b"\n".join(good[:5] + BAD_LINES + good[5:]) + b"\n")
+    inline = run_import(path)
+    monkeypatch.setattr(Importer, "WORKER_LINES", 10)
+    assert run_import(path) == inline
+    assert "7 rejected (nothing imported" in inline[0] and "published_on 2015-02-30 is not a real date" in inline[1]
+    assert not Article.objects.exists()
