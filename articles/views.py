@@ -91,6 +91,7 @@ def people_facets(rows, **params):
     ]
 
 
+@cached_page
 def article_list(request):
     filters = ArticleFilter(request.GET)
     problems = filters.messages()
@@ -244,6 +245,7 @@ def healthz(request):
 # --- research search: /search/ and its exports ----------------------------------------------
 
 
+@cached_page
 def search(request):
     filters = ArticleFilter(request.GET)
     context, status = results.search_page(filters, request.GET)

@@ -28,11 +28,12 @@ def test_an_article_page_is_rendered_once_until_the_archive_changes(client, tree
 
 
 @pytest.mark.django_db
-def test_a_region_page_follows_a_new_article(client, tree):
+@pytest.mark.parametrize("url", ["/regions/iraq/", "/articles/?region=iraq"])
+def test_a_listing_follows_a_new_article(client, tree, url):
     make_article("First", regions=[tree["baiji"]])
-    assert "Second" not in queries(client, "/regions/iraq/")[1]
+    assert "Second" not in queries(client, url)[1]
     make_article("Second", regions=[tree["baiji"]])
-    assert "Second" in queries(client, "/regions/iraq/")[1]
+    assert "Second" in queries(client, url)[1]
 
 
 @pytest.mark.django_db
@@ -42,3 +43,16 @@ def test_a_reader_with_a_session_gets_a_fresh_page(client, tree, settings):
     client.cookies[settings.SESSION_COOKIE_NAME] = "x"
     assert queries(client, "/")[0] > 1
     assert queries(client, article.get_absolute_url())[0] > 1
+
+
+@pytest.mark.django_db
+def test_a_search_is_run_once_until_the_archive_changes(client, tree):
+    make_article("Fighting near Baiji", regions=[tree["baiji"]])
+    url = "/search/?q=fighting&region=iraq"
+    first, page = queries(client, url)
+    again, same = queries(client, url)
+    assert same == page and again == 0 < first
+    make_article("Fighting resumes in Baiji", regions=[tree["baiji"]])
+    _, changed = queries(client, url)
+    assert "resumes in Baiji" in changed
+
