@@ -668,13 +668,14 @@ class BulkLoad:
     MIN_ARTICLES = 20_000
 
     def __init__(self, articles, *, history=False):
+        from .search.postgres import SAMPLE_TABLE
         from .search.postgres import TABLE as SEARCH_TABLE
         from .search.sqlite import FACETS
 
         self.tables = [
             Article._meta.db_table, Article.regions.through._meta.db_table,
             Article.credits.through._meta.db_table, Quote._meta.db_table,
-            SEARCH_TABLE if connection.vendor == "postgresql" else FACETS,
+            *((SEARCH_TABLE, SAMPLE_TABLE) if connection.vendor == "postgresql" else (FACETS,)),
         ]
         if history:
             self.tables.append(Article.history.model._meta.db_table)

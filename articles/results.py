@@ -24,7 +24,7 @@ from .filters import Facet
 from .caching import cached
 from .listing import IndexedArticles
 from .models import Article, Person, Quote, Region, Source
-from .search.facets import Criteria
+from .search.facets import SAMPLE, Criteria
 from .search.query import All
 from .search.snippets import highlight, snippet
 from .timeline import Timeline
@@ -49,10 +49,12 @@ def search_page(filters, query):
     if problems or not context["asked"]:
         return context, 400 if problems else 200
     criteria = Criteria.of(filters)
-    # A broad query's facets read a quarter of the index: once per query until the archive changes.
-    counts = cached(f"facets:{criteria.key()}", lambda: search.backend().facets(criteria))
+    # Kept per query until the archive changes: even estimated, a broad query's counts read
+    # tens of thousands of index rows.
+    counts = cached(f"facets:{criteria.key()}", lambda: search.facet_counts(criteria))
     # The facets' pass over the index has counted the matches already (tests check that it
-    # equals counting the listing): no second count.
+    # equals counting the listing): no second count. An estimated count pages as far as it
+    # says; a page past the real last one says so below.
     articles = IndexedArticles(criteria, filters.order(), count=counts.total,
                                queryset=Article.objects.for_listing().prefetch_related(SPEAKERS))
     paginator = Paginator(articles, settings.ARCHIVE_PAGE_SIZE)
@@ -64,8 +66,13 @@ def search_page(filters, query):
     except EmptyPage:
         problems, status = [f"There is no page {number[:40]} of these results: they run from page 1 to "
                             f"{paginator.num_pages}."], 404
+    if page is not None and not page.object_list and counts.estimated:
+        page, status = None, 404
+        problems = [f"There is no page {number[:40]} of these results: the number of matches was estimated, "
+                    "and they end before it."]
     context.update({
         "searched": True, "problems": problems, "page": page, "count": paginator.count,
+        "estimated": counts.estimated, "sample": SAMPLE, "shown_count": about(paginator.count),
         "articles": mark(page.object_list, parsed) if page else [],
         "facets": facets(counts, filters, query),
         "timeline": timeline(counts, filters, query),
@@ -164,17 +171,16 @@ def facets(counts, filters, query):
     chosen_sources = {s.pk for s in data.get("source") or []}
     chosen_people = {p.pk for p in data.get("person") or []}
     more = {}
+    shown = about if counts.estimated else int
 
-    regions = Region.objects.filter(
-        pk__in=list(counts.regions), kind__in=[Region.Kind.COUNTRY, Region.Kind.PROVINCE]
-    ).only("name", "slug", "kind", "path")
+    regions = [r for pk, r in faceted_regions().items() if pk in counts.regions]
     regions = [r for r in regions if not chosen_regions or any(r.path.startswith(c.path) for c in chosen_regions)]
     by_kind = {}
     for kind in (Region.Kind.COUNTRY, Region.Kind.PROVINCE):
         of_kind = _top([r for r in regions if r.kind == kind], counts.regions)
         more[kind] = max(0, sum(r.kind == kind for r in regions) - len(of_kind))
         by_kind[kind] = [
-            Facet(r.name, counts.regions[r.pk], search_url(query, region=[r.slug]), r.get_absolute_url())
+            Facet(r.name, shown(counts.regions[r.pk]), search_url(query, region=[r.slug]), r.get_absolute_url())
             for r in of_kind
         ]
 
@@ -183,12 +189,12 @@ def facets(counts, filters, query):
         top = sorted(ids, key=lambda pk: -counted[pk])[: FACET_LENGTH * 2]  # names break ties below
         records = _top(list(model.objects.filter(pk__in=top).only("name", "slug")), counted)
         more[parameter] = len(ids) - len(records)
-        return [Facet(r.name, counted[r.pk], search_url(query, **{parameter: [r.slug]}), r.get_absolute_url())
+        return [Facet(r.name, shown(counted[r.pk]), search_url(query, **{parameter: [r.slug]}), r.get_absolute_url())
                 for r in records]
 
     date_from, date_to = data.get("date_from"), data.get("date_to")
     years = [
-        Facet(str(year), count, search_url(
+        Facet(str(year), shown(count), search_url(
             query,
             date_from=max(filter(None, [datetime.date(year, 1, 1), date_from])).isoformat(),
             date_to=min(filter(None, [datetime.date(year, 12, 31), date_to])).isoformat(),
@@ -203,6 +209,22 @@ def facets(counts, filters, query):
         years=years,
         more=more,
     )
+
+
+def faceted_regions():
+    """{id: region} of the kinds the region facets list, countries and provinces: a few
+    hundred, looked up once until the archive changes rather than by the thousands of ids
+    a broad search counts."""
+    return cached("facet-regions", lambda: {
+        r.pk: r for r in Region.objects.filter(kind__in=[Region.Kind.COUNTRY, Region.Kind.PROVINCE])
+        .only("name", "slug", "kind", "path")
+    })
+
+
+def about(count):
+    """An estimated count to two significant figures: more would claim a precision that a
+    sample does not have."""
+    return int(float(f"{count:.2g}")) if count >= 100 else count
 
 
 def _top(records, counted):

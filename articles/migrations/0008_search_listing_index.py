@@ -9,6 +9,8 @@ the plain date index, which has the same leading columns.
 
 from django.db import migrations
 
+from ._postgres import postgres_only
+
 FORWARDS = [
     "CREATE INDEX articles_search_listing ON articles_search (published_on, media_id) "
     "INCLUDE (article_id, regions, sources, people)",
@@ -20,19 +22,7 @@ BACKWARDS = [
 ]
 
 
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for sql in FORWARDS:
-            schema_editor.execute(sql, params=None)
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for sql in BACKWARDS:
-            schema_editor.execute(sql, params=None)
-
-
 class Migration(migrations.Migration):
     dependencies = [("articles", "0007_search_ranking_and_counts")]
 
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [postgres_only(FORWARDS, BACKWARDS)]

@@ -13,7 +13,7 @@ from .query import All, Any, parse
 
 # Nothing here imports Django at import time: the language modules stay usable without it.
 
-__all__ = ["backend", "count", "matching", "parse", "ranked", "reindex", "rebuild"]
+__all__ = ["backend", "count", "facet_counts", "matching", "parse", "ranked", "reindex", "rebuild"]
 
 
 def backend():
@@ -64,6 +64,18 @@ def count(criteria):
         if len(ids) == 1 and criteria == Criteria(**{name: ids}):
             return counts.total(kind, ids[0])
     return backend().count(criteria)
+
+
+def facet_counts(criteria):
+    """facets.FacetCounts of the published articles matching `criteria`: exact, or for a
+    broad query estimated from the index's sample and marked so (facets.SAMPLE)."""
+    from .facets import ESTIMATE_FROM, SAMPLE
+
+    search = backend()
+    sampled = search.facets(criteria, sample=SAMPLE)
+    if sampled.total >= ESTIMATE_FROM:
+        return sampled.scaled(SAMPLE)
+    return search.facets(criteria)
 
 
 def reindex(article_ids):

@@ -12,9 +12,10 @@ from django.db.models.expressions import RawSQL
 from . import counts
 from .compile import to_tsquery, tsvector_literal
 from .documents import indexed_articles
-from .facets import FacetCounts
+from .facets import SAMPLE, FacetCounts
 
 TABLE = "articles_search"
+SAMPLE_TABLE = "articles_search_sample"  # one entry in facets.SAMPLE, kept by a trigger (migration 0009)
 RANK_INDEX = "articles_search_rank"  # RUM, where the extension is installed (migration 0007)
 # With RUM, matches come from the index in order of relevance, but equally relevant ones in
 # an order of RUM's own. A page therefore reads this many matches past its end, enough to hold
@@ -69,7 +70,7 @@ class PostgresSearch:
         with connection.cursor() as cursor:
             # TRUNCATE is far faster, but not allowed while the transaction has deferred
             # foreign-key checks pending.
-            cursor.execute(f"DELETE FROM {TABLE}" if connection.in_atomic_block else f"TRUNCATE {TABLE}")
+            cursor.execute(f"DELETE FROM {TABLE}" if connection.in_atomic_block else f"TRUNCATE {TABLE}, {SAMPLE_TABLE}")
         counts.clear()
 
     def forget(self, article_ids):
@@ -193,7 +194,8 @@ class PostgresSearch:
 
     def _where(self, criteria):
         """The WHERE clause and parameters of the entries that match `criteria`
-        (facets.Criteria). The arrays are GIN-indexed (migration 0006) for `&&`."""
+        (facets.Criteria), in the index table or its sample (same columns). The arrays are
+        GIN-indexed (migrations 0006, 0009) for `&&`."""
         clauses, params = ["TRUE"], []
         if criteria.include is not None:
             clauses.append("document @@ %s::tsquery")
@@ -213,13 +215,17 @@ class PostgresSearch:
             params.append(criteria.date_to)
         return " AND ".join(clauses), params
 
-    def facets(self, criteria):
-        """facets.FacetCounts of the entries matching `criteria`, in one query: the matching
-        rows are read once, then each array is unnested and grouped."""
+    def facets(self, criteria, sample=None):
+        """facets.FacetCounts of the entries matching `criteria` (in the sample of one in
+        `sample`, if given), in one query: the matching rows are read once, then each array
+        is unnested and grouped. The sample is the one the index table's trigger keeps
+        (migration 0009): one in facets.SAMPLE."""
+        if sample not in (None, SAMPLE):
+            raise ValueError(f"the index keeps a sample of one in {SAMPLE}, not one in {sample}")
         where, params = self._where(criteria)
         sql = f"""
             WITH hits AS MATERIALIZED (
-                SELECT regions, sources, people, published_on FROM {TABLE} WHERE {where}
+                SELECT regions, sources, people, published_on FROM {SAMPLE_TABLE if sample else TABLE} WHERE {where}
             )
             SELECT 'r', value, count(*) FROM hits, unnest(hits.regions) AS value GROUP BY value
             UNION ALL SELECT 's', value, count(*) FROM hits, unnest(hits.sources) AS value GROUP BY value

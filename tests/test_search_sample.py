@@ -1,0 +1,136 @@
+"""The index's sample, from which a broad search's counts are estimated: it holds exactly the
+entries of the articles whose id is a multiple of facets.SAMPLE, whoever writes them, and the
+search page says when its counts come from it."""
+
+import datetime
+import importlib
+import io
+
+import pytest
+from django.core.management import call_command
+from django.http import QueryDict
+
+from articles import search
+from articles.filters import ArticleFilter
+from articles.importing import BulkLoad
+from articles.models import Article
+from articles.search import facets as facet_module
+from articles.search.documents import indexed_articles
+from articles.search.facets import SAMPLE, Criteria, FacetCounts
+from tests.builders import make_article, make_person, make_source
+
+
+@pytest.fixture
+def many(tree):
+    """48 articles in a row, so that three ids are multiples of 16, with varied places,
+    sources, people and months."""
+    people = [make_person("Hisham al-Hashimi"), make_person("Fabrice Balanche")]
+    sources = [make_source("Asharq Al-Awsat"), make_source("The Levant Times")]
+    places = [tree["baiji"], tree["aleppo"], tree["iraq"], tree["saladin-governorate"]]
+    for n in range(48):
+        make_article(
+            f"Attack {n}" + (" and siege" if n % 3 else ""),
+            regions=[places[n % 4], places[n % 3]],
+            publication=sources[n % 2],
+            quotes=[(people[n % 2], "Words.")] if n % 5 else [],
+            published_on=datetime.date(2014 + n % 3, 1 + n % 12, 1),
+        )
+    return tree
+
+
+def criteria(query):
+    filters = ArticleFilter(QueryDict(query))
+    assert filters.is_valid(), filters.errors
+    return Criteria.of(filters), filters.qs
+
+
+def counted(articles):
+    """FacetCounts of these articles, counted here from what indexing them makes."""
+    counts = FacetCounts()
+    for entry in indexed_articles([a.pk for a in articles]):
+        for kind, values in (("regions", entry.regions), ("sources", entry.sources), ("people", entry.people)):
+            for value in values:
+                getattr(counts, kind)[value] = getattr(counts, kind).get(value, 0) + 1
+        month = entry.published_on.replace(day=1)
+        counts.months[month] = counts.months.get(month, 0) + 1
+    return counts
+
+
+def sampled(articles):
+    return [a for a in articles if a.pk % SAMPLE == 0]
+
+
+QUERIES = ["q=attack", "q=siege&region=iraq", "q=attack -siege", "region=syria", "date_from=2015-01-01", "q=zzz"]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_the_sample_counts_exactly_the_sampled_articles(many, query):
+    found, articles = criteria(query)
+    expected = counted(sampled(articles))
+    assert search.backend().facets(found, sample=SAMPLE) == expected
+    if query == "q=attack":  # every article: the three sampled ones
+        assert expected.total == 3
+
+
+def test_the_sample_follows_edits_and_deletions(many):
+    in_sample = sampled(Article.objects.order_by("pk"))
+    first, second = in_sample[0], in_sample[1]
+    first.title = "Ceasefire holds"
+    first.save()
+    second.delete()
+    found, articles = criteria("q=attack")
+    assert search.backend().facets(found, sample=SAMPLE) == counted(sampled(articles))
+    found, articles = criteria("q=ceasefire")
+    assert search.backend().facets(found, sample=SAMPLE).total == 1
+
+
+def convoys():
+    """Give the three sampled articles a word of their own: 3 matches, estimated at 48."""
+    for article in sampled(Article.objects.all()):
+        article.title = f"Convoy {article.pk}"
+        article.save()
+
+
+def test_a_broad_search_shows_estimated_counts_and_says_so(many, client, monkeypatch, settings):
+    monkeypatch.setattr(facet_module, "ESTIMATE_FROM", 1)
+    settings.ARCHIVE_PAGE_SIZE = 100
+    convoys()
+    response = client.get("/search/?q=convoy")
+    assert response.status_code == 200 and response.context["estimated"]
+    assert response.context["count"] == 3 * SAMPLE
+    page = response.content.decode()
+    assert "of about 48 articles" in page and "estimated from a fixed sample of one article in 16" in page
+    assert "≈" in page and "(estimated)" in page
+    # The listing itself is never estimated: it holds every match, and only those.
+    assert sorted(a.pk for a in response.context["page"].object_list) == sorted(a.pk for a in sampled(Article.objects.all()))
+
+
+def test_a_page_past_the_last_match_of_an_estimate_says_why(many, client, monkeypatch, settings):
+    monkeypatch.setattr(facet_module, "ESTIMATE_FROM", 1)
+    settings.ARCHIVE_PAGE_SIZE = 1
+    convoys()
+    assert client.get("/search/?q=convoy&page=3").status_code == 200
+    response = client.get("/search/?q=convoy&page=4")
+    assert response.status_code == 404
+    assert "the number of matches was estimated" in response.content.decode()
+
+
+def test_a_narrow_search_counts_exactly(many, client):
+    response = client.get("/search/?q=siege&region=iraq")
+    assert not response.context["estimated"]
+    assert response.context["count"] == criteria("q=siege&region=iraq")[1].count()
+    assert "≈" not in response.content.decode()
+
+
+def test_the_migration_keeps_the_sample_the_backend_reads():
+    migration = importlib.import_module("articles.migrations.0009_search_sample")
+    assert migration.SAMPLE == SAMPLE
+
+
+@pytest.mark.django_db
+def test_a_generated_archive_has_its_sample(monkeypatch):
+    monkeypatch.setattr(BulkLoad, "MIN_ARTICLES", 0)  # the bulk path: indexes set aside, COPY
+    call_command("load_regions")
+    call_command("generate_corpus", articles=100, seed=3, batch_size=40, workers=1, stdout=io.StringIO())
+    found, articles = criteria("date_from=1990-01-01")
+    assert search.backend().facets(found, sample=SAMPLE) == counted(sampled(articles))
