@@ -77,6 +77,18 @@ preload_app = True
 # by an error at the end of the request. An explicit DATABASE_CONN_MAX_AGE wins.
 os.environ.setdefault("DATABASE_CONN_MAX_AGE", "600")
 
+def when_ready(server):
+    """In the master, with Django loaded and before the workers fork: compute the archive-wide
+    figures once, so that every worker starts with them (articles/warmup.py). A database that
+    is not there or not migrated yet only means workers compute them on demand."""
+    from articles.warmup import warm
+
+    try:
+        warm()
+    except Exception as exc:  # the server must start whatever the database's state
+        server.log.warning("Archive figures not computed ahead (%s); workers will compute them.", exc)
+
+
 # No runtime control socket ($HOME/.gunicorn/gunicorn.ctl): two servers on one machine would
 # share its path, and nothing here uses gunicornc.
 control_socket_disable = True

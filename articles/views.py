@@ -53,12 +53,15 @@ def twelve_months_to(last):
 
 @cached_page
 def home(request):
-    published = Article.objects.published()
     return render(request, "articles/home.html", {
         "latest": IndexedArticles(Criteria(), "newest")[:10],
-        # Figures over the whole archive: cached until the archive next changes.
-        **cached("home", lambda: archive_overview(published)),
+        **overview(),
     })
+
+
+def overview():
+    """Figures over the whole archive: cached until the archive next changes."""
+    return cached("home", lambda: archive_overview(Article.objects.published()))
 
 
 def archive_overview(published):

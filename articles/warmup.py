@@ -1,0 +1,25 @@
+"""Archive-wide figures worked out before a server takes its first request.
+
+The filter form's choices, the home page's overview and the region facets' names are
+computed once per archive generation and kept per process (caching.py). At a million
+articles they take about 0.3 s; a new gunicorn worker would make its first readers wait for
+them. gunicorn.conf.py calls `warm()` in the master process, which has loaded Django
+(preload_app) and is about to fork its workers: they start with the figures in memory.
+"""
+
+from django.db import connections
+from django.http import QueryDict
+
+
+def warm():
+    from .filters import ArticleFilter
+    from .results import faceted_regions
+    from .views import overview
+
+    try:
+        ArticleFilter(QueryDict()).choices()
+        overview()
+        faceted_regions()
+    finally:
+        # No database connection may cross the fork into the workers.
+        connections.close_all()

@@ -1,0 +1,24 @@
+"""A server computes the archive-wide figures before its first request (gunicorn.conf.py)."""
+
+import pytest
+from django.db import connection
+from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
+
+from articles.filters import ArticleFilter
+from articles.results import faceted_regions
+from articles.views import overview
+from articles.warmup import warm
+from tests.builders import make_article
+
+
+@pytest.mark.django_db
+def test_warming_leaves_the_figures_in_memory(tree):
+    make_article("Fighting near Baiji", regions=[tree["baiji"]])
+    warm()
+    with CaptureQueriesContext(connection) as captured:
+        ArticleFilter(QueryDict()).choices()
+        figures = overview()
+        regions = faceted_regions()
+    assert len(captured) == 0
+    assert figures["span"]["count"] == 1 and tree["iraq"].pk in regions
