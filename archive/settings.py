@@ -120,8 +120,11 @@ CACHES = {
     # hosts, point this at a shared cache (Redis, memcached) instead.
     "generation": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        # Per database; and per test process, as parallel test processes (pytest-xdist) each
+        # have a test database of their own, whose writes must not empty the others' caches.
         "LOCATION": os.environ.get("ARCHIVE_GENERATION_DIR")
-        or str(Path(tempfile.gettempdir()) / f"archive-generation-{DATABASES['default']['NAME']}".replace("/", "_")),
+        or str(Path(tempfile.gettempdir()) / (f"archive-generation-{DATABASES['default']['NAME']}".replace("/", "_")
+                                              + os.environ.get("PYTEST_XDIST_WORKER", ""))),
         "TIMEOUT": None,
     },
     # Rendered public pages, per process, under the same generation (caching.cached_page).
