@@ -694,12 +694,18 @@ class BulkLoad:
         return load
 
     def finish(self, *, analyze=None):
-        """Restore what `start` changed; `analyze` (default: after a big load) refreshes
-        PostgreSQL's statistics of the written tables."""
+        """Restore what `start` changed; `analyze` (default: after a big load) refreshes the
+        planner's statistics of the written tables. SQLite keeps none until asked: without
+        them, a freshly loaded archive of 100,000 articles took 2-5 s per article page (its
+        planner chose to walk the facets table), 10-116 ms with them."""
         with connection.cursor() as cursor:
             self.end(cursor)
-            if connection.vendor == "postgresql" and (self.big if analyze is None else analyze):
-                cursor.execute(f"ANALYZE {', '.join(self.tables)}")
+            if self.big if analyze is None else analyze:
+                if connection.vendor == "postgresql":
+                    cursor.execute(f"ANALYZE {', '.join(self.tables)}")
+                else:
+                    for table in self.tables:
+                        cursor.execute(f'ANALYZE "{table}"')
 
 
 class _PostgresBulkLoad(BulkLoad):

@@ -165,6 +165,27 @@ def test_generate_corpus_writes_the_index_rows_and_counts_that_indexing_writes(m
     assert index_snapshot() == loaded
 
 
+def analysed(table):
+    """Whether the planner has statistics of the table."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT reltuples > 0 FROM pg_class WHERE relname = %s", [table])
+            return cursor.fetchone()[0]
+        cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        if not cursor.fetchone()[0]:
+            return False
+        cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = %s", [table])
+        return cursor.fetchone()[0] > 0
+
+
+@pytest.mark.django_db
+def test_a_generated_archive_comes_with_the_planner_statistics():
+    call_command("load_regions")
+    assert not analysed("articles_article")
+    call_command("generate_corpus", articles=30, seed=2, batch_size=30, workers=1, stdout=io.StringIO())
+    assert analysed("articles_article") and analysed("articles_article_regions")
+
+
 @pytest.mark.django_db
 def test_the_quoted_people_of_a_generated_article_are_in_its_index_row():
     call_command("load_regions")
