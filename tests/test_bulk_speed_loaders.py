@@ -27,7 +27,7 @@ from tests.builders import jsonl, record
 
 def postgres_only():
     if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL only")
+        pytest.skip("binary COPY is PostgreSQL's: SQLite's loaders write plain rows (the other tests here)")
 
 
 # --- pieces ---------------------------------------------------------------------------------
