@@ -257,9 +257,6 @@ class Importer:
 
     # Checking one line ------------------------------------------------------------
 
-    def parse(self, number, raw):
-        return self.resolve(number, self.check_line(self.read(raw)))
-
     @staticmethod
     def read(raw):
         try:
