@@ -310,6 +310,36 @@ def test_a_big_import_writes_what_a_small_one_does(committed, tree, tmp_path, mo
     assert index_snapshot() == plain[-1]
 
 
+def heap_fetches(sql):
+    """How many table rows PostgreSQL read for an index-only scan of `sql`."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off; SET enable_bitmapscan = off")
+        try:
+            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
+            plan = cursor.fetchone()[0][0]["Plan"]
+        finally:
+            cursor.execute("RESET enable_seqscan; RESET enable_bitmapscan")
+    while plan["Node Type"] != "Index Only Scan":
+        (plan,) = plan["Plans"]
+    return plan["Heap Fetches"]
+
+
+@COMMITTED
+def test_a_big_load_is_vacuumed_once_committed(committed, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("VACUUM sets PostgreSQL's visibility map; SQLite has none")
+    call_command("load_regions")
+    # A small load leaves the tables as written: index-only scans read the table too.
+    call_command("generate_corpus", articles=30, seed=2, batch_size=30, workers=1, stdout=io.StringIO())
+    listing = "SELECT published_on, media_id FROM articles_search ORDER BY published_on DESC, media_id DESC"
+    assert heap_fetches(listing) > 0
+    # A big one is vacuumed after its commit, so its index-only scans stay in the index.
+    monkeypatch.setattr(BulkLoad, "MIN_ARTICLES", 0)
+    call_command("generate_corpus", articles=60, seed=3, batch_size=30, workers=1, stdout=io.StringIO())
+    assert heap_fetches(listing) == 0
+    assert heap_fetches("SELECT article_id, region_id FROM articles_article_regions ORDER BY article_id, region_id") == 0
+
+
 BAD_LINES = [
     b'{"media_id": 1, "title": "x", "published_on": "2015-02-30"}',
     b"not json",
