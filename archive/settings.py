@@ -201,3 +201,7 @@ LOGGING = {
 
 # Listing pages: how many articles a page shows.
 ARCHIVE_PAGE_SIZE = env_int("ARCHIVE_PAGE_SIZE", 20)
+
+# A search page finds its ids and counts its facets at once, on two database connections
+# (articles/parallel.py). Off: one after the other, on one.
+ARCHIVE_PARALLEL_QUERIES = env_bool("ARCHIVE_PARALLEL_QUERIES", True)

@@ -25,6 +25,7 @@ from .caching import cached
 from .listing import IndexedArticles
 from .models import Article, Person, Quote, Region, Source
 from .search.facets import SAMPLE, Criteria
+from .search import postgres
 from .search.query import All
 from .search.snippets import highlight, snippet
 from .timeline import Timeline
@@ -33,6 +34,9 @@ FACET_LENGTH = 15  # the most values a facet lists; its counts stay exact
 SUGGESTIONS = 8  # the most "without ..." counts a page without results runs
 PARAMETERS = ("q", "region", "source", "person", "date_from", "date_to", "sort")
 FILTER_NAMES = {"region": "the region", "source": "the source", "person": "the person quoted"}
+# Pages found on a second connection before the count says they exist: a deeper one is
+# rare, and would cost a wasted ranking of that many matches if it is past the end.
+MAX_PREFETCHED_PAGE = 50
 LISTS = {"region": "regions", "source": "sources", "person": "people"}  # Criteria's names
 
 
@@ -49,16 +53,21 @@ def search_page(filters, query):
     if problems or not context["asked"]:
         return context, 400 if problems else 200
     criteria = Criteria.of(filters)
+    articles = IndexedArticles(criteria, filters.order(), queryset=Article.objects.for_listing().prefetch_related(SPEAKERS))
+    number, status, page = query.get("page", "1"), 200, None
+    size = settings.ARCHIVE_PAGE_SIZE
+    if number.isdigit() and 0 < int(number) <= MAX_PREFETCHED_PAGE:
+        # Ranking the page and counting the facets each take up to a few hundred ms on a
+        # broad query: the page's ids are found on a second connection meanwhile.
+        articles.prefetch((int(number) - 1) * size, int(number) * size)
     # Kept per query until the archive changes: even estimated, a broad query's counts read
     # tens of thousands of index rows.
     counts = cached(f"facets:{criteria.key()}", lambda: search.facet_counts(criteria))
     # The facets' pass over the index has counted the matches already (tests check that it
     # equals counting the listing): no second count. An estimated count pages as far as it
     # says; a page past the real last one says so below.
-    articles = IndexedArticles(criteria, filters.order(), count=counts.total,
-                               queryset=Article.objects.for_listing().prefetch_related(SPEAKERS))
-    paginator = Paginator(articles, settings.ARCHIVE_PAGE_SIZE)
-    number, status, page = query.get("page", "1"), 200, None
+    articles.count_from(counts.total)
+    paginator = Paginator(articles, size)
     try:
         page = paginator.page(number)
     except PageNotAnInteger:
@@ -73,6 +82,9 @@ def search_page(filters, query):
     context.update({
         "searched": True, "problems": problems, "page": page, "count": paginator.count,
         "estimated": counts.estimated, "sample": SAMPLE, "shown_count": about(paginator.count),
+        "ranked_newest": (filters.order() == "relevance" and bool(paginator.count)
+                          and not search.ranks_every_match(criteria)),
+        "rank_cap": postgres.RANK_CAP,  # only PostgreSQL ever ranks fewer than every match
         "articles": mark(page.object_list, parsed) if page else [],
         "facets": facets(counts, filters, query),
         "timeline": timeline(counts, filters, query),

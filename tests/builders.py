@@ -4,7 +4,16 @@ import datetime
 import itertools
 import json
 
+import pytest
+from django.conf import settings
+
 from articles.models import Article, Person, Quote, Region, Source
+
+# Committed rows (the `committed` fixture empties what the flush after the test cannot), for
+# what only sees committed rows: worker processes, a second database connection. The flush
+# must cascade to the search index, whose table refers to the articles' (the browser tests
+# do the same).
+COMMITTED = pytest.mark.django_db(transaction=True, available_apps=settings.INSTALLED_APPS)
 
 _media_ids = itertools.count(70_000_001)
 
@@ -58,3 +67,9 @@ def record(**fields):
 
 def jsonl(*records):
     return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+
+
+def clear_archive():
+    Quote.objects.all().delete()
+    Article.objects.all().delete()
+    Article.history.all().delete()

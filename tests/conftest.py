@@ -37,3 +37,27 @@ def tree(db):
     aleppo_gov = make_region("Aleppo Governorate", "province", syria, aliases=["Aleppo", "Aleppo Province"])
     aleppo = make_region("Aleppo", "city", aleppo_gov)
     return {r.slug: r for r in [middle_east, iraq, saladin, baiji, syria, aleppo_gov, aleppo]}
+
+
+@pytest.fixture(autouse=True)
+def no_threads_left():
+    # A search outside a transaction (a transactional test, the browser tests' server) starts
+    # threads for its second connection; other tests fork worker processes, which a process
+    # with threads should not do.
+    yield
+    from articles import parallel
+
+    parallel.shutdown()
+
+
+@pytest.fixture
+def committed(transactional_db):
+    """Committed rows (tests marked builders.COMMITTED), as worker processes and second
+    connections need. The search index and its counts are not Django models, which the flush
+    after the test empties: empty them first."""
+    from articles import search
+    from tests.builders import clear_archive
+
+    yield
+    clear_archive()
+    search.backend().clear()

@@ -22,7 +22,7 @@ from articles.importing import BulkLoad, Importer, _tsvector
 from articles.models import Article, Person, Quote
 from articles.search.compile import tsvector_literal
 from articles.search.evaluate import MAX_POSITION, MAX_POSITIONS_PER_LEXEME
-from tests.builders import jsonl, record
+from tests.builders import COMMITTED, clear_archive, jsonl, record
 
 
 def postgres_only():
@@ -264,27 +264,6 @@ def import_twice(tmp_path):
     first.write_text(lines(1, 60))
     second.write_text(lines(1, 60, changed={3, 10, 11, 25}))
     return run_import(first), run_import(second)
-
-
-def clear_archive():
-    Quote.objects.all().delete()
-    Article.objects.all().delete()
-    Article.history.all().delete()
-
-
-# The flush after a transactional test must cascade to the search index, whose table refers
-# to the articles' (the browser tests do the same).
-COMMITTED = pytest.mark.django_db(transaction=True, available_apps=settings.INSTALLED_APPS)
-
-
-@pytest.fixture
-def committed(transactional_db):
-    """Committed rows, as worker processes need (an import forks them only outside a
-    transaction). The search index and its counts are not Django models, which the flush
-    after the test empties: empty them first."""
-    yield
-    clear_archive()
-    search.backend().clear()
 
 
 @COMMITTED

@@ -5,6 +5,7 @@ import datetime
 import random
 
 import pytest
+from django.core.cache import cache, caches
 from django.db import connection
 from django.http import QueryDict
 
@@ -206,14 +207,47 @@ def test_without_rum_the_newest_matches_are_ranked_and_older_ones_follow_newest_
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no index is built with checks pending
         cursor.execute("DROP INDEX IF EXISTS articles_search_rank")
         cursor.execute("CREATE INDEX IF NOT EXISTS articles_search_document ON articles_search USING gin (document)")
-    connection.connection.archive_ranks_with_index = None  # asked once per connection
+    # Asked once per connection; the next test asks again (the index comes back with the rollback).
+    monkeypatch.setattr(connection.connection, "archive_ranks_with_index", None, raising=False)
     assert not postgres.PostgresSearch.ranks_with_index()
     monkeypatch.setattr(postgres, "RANK_CAP", 6)
-    criteria = criteria_of("q=refinery OR attack")
+    assert_the_newest_are_ranked(criteria_of("q=refinery OR attack"), cap=6)
+
+
+def assert_the_newest_are_ranked(criteria, cap):
+    """Pages in relevance order rank the newest `cap` matches, then the rest, newest first,
+    and the search says so (from the planner's estimate, which needs statistics)."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE articles_search")
+    assert not search.ranks_every_match(criteria)
     newest = search.backend().page(criteria, "newest", 0, 1000)
+    assert len(newest) > cap
     rank = dict(ranked_reference(criteria))
-    candidates = newest[:6]
-    expected = sorted(candidates, key=lambda pk: -rank[pk]) + newest[6:]
+    candidates = newest[:cap]
+    expected = sorted(candidates, key=lambda pk: -rank[pk]) + newest[cap:]
     paged = [pk for start in range(0, len(newest), 4) for pk in search.backend().page(criteria, "relevance", start, 4)]
-    assert [rank[pk] for pk in paged[:6]] == [rank[pk] for pk in expected[:6]]
-    assert sorted(paged[:6]) == sorted(candidates) and paged[6:] == newest[6:]
+    assert [rank[pk] for pk in paged[:cap]] == [rank[pk] for pk in expected[:cap]]
+    assert sorted(paged[:cap]) == sorted(candidates) and paged[cap:] == newest[cap:]
+
+
+@needs_postgres
+@pytest.mark.django_db
+def test_with_rum_words_in_most_of_a_big_archive_rank_the_newest_matches(newsroom, monkeypatch, client):
+    from articles.search import postgres
+
+    if not postgres.PostgresSearch.ranks_with_index():
+        pytest.skip("this PostgreSQL has no rum extension (make install adds it): the capped ranking is tested above")
+    criteria = criteria_of("q=refinery OR attack")
+    assert search.ranks_every_match(criteria)  # a few dozen articles: far below the limit
+    page = client.get("/search/?q=refinery+OR+attack").content.decode()
+    assert "relevance ranks only the newest" not in page
+    # Words the planner expects in more articles than RANK_ALL_UP_TO: the newest are ranked.
+    monkeypatch.setattr(postgres, "RANK_ALL_UP_TO", 5)
+    monkeypatch.setattr(postgres, "RANK_CAP", 6)
+    cache.clear()  # the choice is kept until the archive changes
+    caches["pages"].clear()
+    assert_the_newest_are_ranked(criteria, cap=6)
+    page = client.get("/search/?q=refinery+OR+attack").content.decode()
+    assert "relevance ranks only the newest 6 of them; older matches follow, newest first" in page
+    # Words in only a few articles are still ranked in full.
+    assert search.ranks_every_match(criteria_of("q=zzzunknown"))

@@ -93,6 +93,7 @@ def convoys():
 
 def test_a_broad_search_shows_estimated_counts_and_says_so(many, client, monkeypatch, settings):
     monkeypatch.setattr(facet_module, "ESTIMATE_FROM", 1)
+    monkeypatch.setattr(facet_module, "LEVELS", (SAMPLE,))  # a sparser one may hold an id too
     settings.ARCHIVE_PAGE_SIZE = 100
     convoys()
     response = client.get("/search/?q=convoy")
@@ -107,12 +108,58 @@ def test_a_broad_search_shows_estimated_counts_and_says_so(many, client, monkeyp
 
 def test_a_page_past_the_last_match_of_an_estimate_says_why(many, client, monkeypatch, settings):
     monkeypatch.setattr(facet_module, "ESTIMATE_FROM", 1)
+    monkeypatch.setattr(facet_module, "LEVELS", (SAMPLE,))
     settings.ARCHIVE_PAGE_SIZE = 1
     convoys()
     assert client.get("/search/?q=convoy&page=3").status_code == 200
     response = client.get("/search/?q=convoy&page=4")
     assert response.status_code == 404
     assert "the number of matches was estimated" in response.content.decode()
+
+
+@pytest.mark.parametrize("query", ["q=attack", "q=siege", "region=iraq"])
+def test_a_sparser_sample_counts_exactly_its_articles(many, query):
+    found, articles = criteria(query)
+    every_second = [a for a in articles if a.pk % (2 * SAMPLE) == 0]
+    assert search.backend().facets(found, sample=2 * SAMPLE) == counted(every_second)
+
+
+def test_the_sparsest_sample_holding_enough_matches_gives_the_estimate(many, monkeypatch):
+    found, articles = criteria("q=attack")
+    levels = {n: [a for a in articles if a.pk % n == 0] for n in (SAMPLE, 2 * SAMPLE)}
+    monkeypatch.setattr(facet_module, "LEVELS", (2 * SAMPLE, SAMPLE))
+    # Enough in the sparser sample: its counts, times 32.
+    monkeypatch.setattr(facet_module, "ESTIMATE_FROM", 1)
+    estimate = search.facet_counts(found)
+    assert levels[2 * SAMPLE]  # 48 ids in a row hold a multiple of 32
+    assert estimate.estimated and estimate == counted(levels[2 * SAMPLE]).scaled(2 * SAMPLE)
+    # Too few there, enough in the sample of one in 16: those, times 16.
+    monkeypatch.setattr(facet_module, "ESTIMATE_FROM", len(levels[2 * SAMPLE]) + 1)
+    assert len(levels[SAMPLE]) >= len(levels[2 * SAMPLE]) + 1  # 3 sampled, at most 2 of them even
+    assert search.facet_counts(found) == counted(levels[SAMPLE]).scaled(SAMPLE)
+    # Too few anywhere: exact.
+    monkeypatch.setattr(facet_module, "ESTIMATE_FROM", len(levels[SAMPLE]) + 1)
+    exact = search.facet_counts(found)
+    assert not exact.estimated and exact == counted(articles)
+
+
+def test_a_sample_too_small_for_an_estimate_is_not_read(many, monkeypatch):
+    found, articles = criteria("q=attack")
+    monkeypatch.setattr(facet_module, "LEVELS", (2 * SAMPLE, SAMPLE))
+    # 48 articles: one in 32 cannot hold 2 matches however broad the query; one in 16 can.
+    monkeypatch.setattr(facet_module, "ESTIMATE_FROM", 2)
+    read = []
+    facets = type(search.backend()).facets
+    monkeypatch.setattr(type(search.backend()), "facets", lambda self, c, sample=None: read.append(sample) or facets(self, c, sample))
+    assert search.facet_counts(found) == counted(sampled(articles)).scaled(SAMPLE)
+    assert read == [SAMPLE]
+
+
+def test_a_sample_outside_the_kept_one_is_refused():
+    if search.backend().vendor != "postgresql":
+        pytest.skip("SQLite samples the index as it reads it; PostgreSQL keeps one sample table")
+    with pytest.raises(ValueError, match="not within it"):
+        search.backend().facets(Criteria(), sample=SAMPLE + 1)
 
 
 def test_a_narrow_search_counts_exactly(many, client):

@@ -13,7 +13,7 @@ from .query import All, Any, parse
 
 # Nothing here imports Django at import time: the language modules stay usable without it.
 
-__all__ = ["backend", "count", "facet_counts", "matching", "parse", "ranked", "reindex", "rebuild"]
+__all__ = ["backend", "count", "facet_counts", "matching", "parse", "ranked", "ranks_every_match", "reindex", "rebuild"]
 
 
 def backend():
@@ -50,6 +50,13 @@ def ranked(queryset, parsed):
     return backend().ranked(queryset, All(parsed.tree.include, ()))
 
 
+def ranks_every_match(criteria):
+    """Whether ordering by relevance ranks every match of `criteria` (facets.Criteria), or
+    only the newest (PostgreSQL without RUM, or words in most of a big archive: see
+    postgres.RANK_CAP); False when nothing is included to rank by."""
+    return criteria.include is not None and backend().ranks_every_match(criteria)
+
+
 def count(criteria):
     """How many published articles match `criteria` (facets.Criteria), exactly: from the
     counts kept ahead of time when it asks for the whole archive or for one region, source
@@ -68,13 +75,20 @@ def count(criteria):
 
 def facet_counts(criteria):
     """facets.FacetCounts of the published articles matching `criteria`: exact, or for a
-    broad query estimated from the index's sample and marked so (facets.SAMPLE)."""
-    from .facets import ESTIMATE_FROM, SAMPLE
+    broad query estimated from the sparsest of the index's samples that holds enough of its
+    matches, and marked so (facets.SAMPLE, facets.LEVELS)."""
+    from .facets import ESTIMATE_FROM, LEVELS, Criteria
+
+    from ..caching import cached
 
     search = backend()
-    sampled = search.facets(criteria, sample=SAMPLE)
-    if sampled.total >= ESTIMATE_FROM:
-        return sampled.scaled(SAMPLE)
+    archive = cached("archive-size", lambda: count(Criteria()))
+    for sample in LEVELS:
+        if archive < sample * ESTIMATE_FROM:
+            continue  # too few entries to hold enough matches, however broad the query
+        sampled = search.facets(criteria, sample=sample)
+        if sampled.total >= ESTIMATE_FROM:
+            return sampled.scaled(sample)
     return search.facets(criteria)
 
 

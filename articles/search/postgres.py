@@ -6,9 +6,12 @@ facets without joins), and a weighted tsvector of our own tokens (title A, summa
 and quotes C), written as a literal so that PostgreSQL never re-parses our words.
 """
 
+import json
+
 from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
 
+from ..caching import cached
 from . import counts
 from .compile import to_tsquery, tsvector_literal
 from .documents import indexed_articles
@@ -26,6 +29,12 @@ RANK_LOOKAHEAD = 1000
 # Without RUM, relevance ranks the newest this many matches, and older ones follow newest
 # first: ranking every match of a broad term reads every matching vector (seconds at 1M).
 RANK_CAP = 5000
+# With RUM too, for a query whose words match more articles than this: RUM scores every
+# match before returning the first, about a microsecond each (a word in every article of a
+# million: 1.06 s), where the newest RANK_CAP matches cost the same whatever the breadth
+# (150 ms for that word). By PostgreSQL's estimate (its statistics of the words), so that
+# the choice costs no search. At a million articles, words in more than half of them.
+RANK_ALL_UP_TO = 500_000
 
 
 class PostgresSearch:
@@ -151,9 +160,31 @@ class PostgresSearch:
                    " LIMIT %s OFFSET %s")
             return [row[0] for row in self._fetch(criteria, sql, [*params, limit, offset])]
         query = to_tsquery(criteria.include)
-        if self.ranks_with_index():
+        if self.ranks_with_index() and self.ranks_every_match(criteria):
             return self._page_by_index(criteria, where, params, query, offset, limit)
         return self._page_capped(criteria, where, params, query, offset, limit)
+
+    def ranks_every_match(self, criteria):
+        """Whether relevance ranks every match of `criteria`, rather than the newest
+        RANK_CAP (without RUM, or for words in more than RANK_ALL_UP_TO articles)."""
+        if criteria.include is None:
+            return False
+        # Without RUM the newest RANK_CAP are every match when there are no more.
+        up_to = RANK_ALL_UP_TO if self.ranks_with_index() else RANK_CAP
+        # Kept until the archive changes, so that every page of a search is ranked the same
+        # way even if the statistics are refreshed meanwhile.
+        return cached(f"ranks-all:{criteria.key()}", lambda: self.estimated_matches(criteria.include) <= up_to)
+
+    @staticmethod
+    def estimated_matches(tree):
+        """How many entries PostgreSQL's planner expects to match `tree`, from its statistics
+        of the words (ANALYZE keeps them): no entry is read."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {TABLE} WHERE document @@ %s::tsquery", [to_tsquery(tree)])
+            plan = cursor.fetchone()[0]
+        if isinstance(plan, str):  # a driver that leaves json as text
+            plan = json.loads(plan)
+        return plan[0]["Plan"]["Plan Rows"]
 
     def _page_by_index(self, criteria, where, params, query, offset, limit):
         want, fetch = offset + limit, offset + limit + RANK_LOOKAHEAD
@@ -219,10 +250,12 @@ class PostgresSearch:
         """facets.FacetCounts of the entries matching `criteria` (in the sample of one in
         `sample`, if given), in one query: the matching rows are read once, then each array
         is unnested and grouped. The sample is the one the index table's trigger keeps
-        (migration 0009): one in facets.SAMPLE."""
-        if sample not in (None, SAMPLE):
-            raise ValueError(f"the index keeps a sample of one in {SAMPLE}, not one in {sample}")
+        (migration 0009), one in facets.SAMPLE, or a sparser one within it."""
+        if sample is not None and sample % SAMPLE:
+            raise ValueError(f"the index keeps a sample of one in {SAMPLE}: one in {sample} is not within it")
         where, params = self._where(criteria)
+        if sample is not None and sample != SAMPLE:
+            where += f" AND article_id %% {int(sample)} = 0"  # %%: %
         sql = f"""
             WITH hits AS MATERIALIZED (
                 SELECT regions, sources, people, published_on FROM {SAMPLE_TABLE if sample else TABLE} WHERE {where}

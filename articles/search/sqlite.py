@@ -120,6 +120,10 @@ class SQLiteSearch:
             cursor.execute(sql, params)
             return [row[0] for row in cursor.fetchall()]
 
+    def ranks_every_match(self, criteria):
+        """FTS5 scores every match with bm25 in one pass: always."""
+        return True
+
     def related_candidates(self, article_id, region_ids, person_ids, pool):
         """Ids of the latest `pool` articles naming any of these regions (or a place in
         them) and the latest `pool` quoting any of these people, but `article_id`.

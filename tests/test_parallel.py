@@ -1,0 +1,74 @@
+"""A search page finds its ids on a second database connection while it counts the facets
+(articles/parallel.py): where that is safe, and with the page it would make on one."""
+
+import datetime
+import threading
+
+import pytest
+from django.core.cache import cache, caches
+from django.db import connection
+
+from articles import parallel
+from articles.models import Article
+from tests.builders import COMMITTED, make_article, make_person
+
+
+def test_work_runs_at_once_when_parallel_queries_are_off(settings):
+    settings.ARCHIVE_PARALLEL_QUERIES = False
+    assert parallel.submit(threading.current_thread).result() is threading.current_thread()
+
+
+def test_an_error_reaches_whoever_asks_for_the_result(settings):
+    settings.ARCHIVE_PARALLEL_QUERIES = False
+    with pytest.raises(ZeroDivisionError):
+        parallel.submit(lambda: 1 / 0).result()
+
+
+@pytest.mark.django_db
+def test_inside_a_transaction_work_stays_on_its_connection(tree):
+    # Another connection would not see this test's uncommitted rows.
+    make_article("Attack on the refinery", regions=[tree["baiji"]])
+    assert connection.in_atomic_block
+    assert parallel.submit(threading.current_thread).result() is threading.current_thread()
+    assert parallel.submit(Article.objects.count).result() == 1
+
+
+def separate_connections():
+    """Whether this database lets a second connection see the first one's rows."""
+    return not (connection.vendor == "sqlite" and connection.is_in_memory_db())
+
+
+@COMMITTED
+def test_committed_work_runs_on_a_thread_with_its_own_connection(committed, tree):
+    make_article("Attack on the refinery", regions=[tree["baiji"]])
+    thread = parallel.submit(threading.current_thread).result()
+    if separate_connections():
+        assert thread is not threading.current_thread() and thread.name.startswith("archive-db")
+    else:  # an in-memory SQLite database is this connection's alone
+        assert thread is threading.current_thread()
+    assert parallel.submit(Article.objects.count).result() == 1
+
+
+@COMMITTED
+def test_a_search_page_is_the_same_found_in_parallel_or_not(committed, tree, client, settings):
+    hashimi = make_person("Hisham al-Hashimi")
+    for n in range(30):
+        make_article(
+            f"Attack {n} on the refinery" + (" and a siege" if n % 4 else ""),
+            body="Fighting near the refinery went on. " * (n % 5 + 1),
+            regions=[tree["baiji"] if n % 2 else tree["aleppo"]],
+            quotes=[(hashimi, "The siege will last.")] if n % 3 else [],
+            published_on=datetime.date(2015, 1, 1) + datetime.timedelta(days=17 * n),
+        )
+    settings.ARCHIVE_PAGE_SIZE = 7
+    pages = {}
+    for parallel_queries in (True, False):
+        settings.ARCHIVE_PARALLEL_QUERIES = parallel_queries
+        caches["pages"].clear()
+        cache.clear()
+        pages[parallel_queries] = [
+            client.get(f"/search/?q={q}&page={n}").content
+            for q in ("refinery", "siege -attack", "refinery&region=iraq", "refinery&sort=oldest") for n in (1, 2, 9)
+        ]
+    assert pages[True] == pages[False]
+    assert b"Attack 1 " in b"".join(pages[True])  # the pages hold results
