@@ -141,7 +141,13 @@ def run(rounds=5, seed=1, out=print, base_url=""):
     """Time the mix `rounds` times. The first round finds every page cold (nothing cached for
     it yet): its figures are printed apart, since an outside check mostly asks new things."""
     rng = random.Random(seed)
-    client = HTTPClient(base_url) if base_url else Client(SERVER_NAME="localhost")
+    if base_url:
+        client = HTTPClient(base_url)
+    else:
+        from .warmup import warm
+
+        warm()  # as gunicorn warms its workers before their first request
+        client = Client(SERVER_NAME="localhost")
     count = Article.objects.published().count()
     out(f"Archive: {count:,} published articles on {connection.vendor} ({connection.settings_dict['NAME']})")
     out(f"Requests: {'HTTP to ' + base_url if base_url else 'Django test client, in this process'}")

@@ -1,9 +1,9 @@
 """Archive-wide figures worked out before a server takes its first request.
 
 The filter form's choices, the home page's overview and the region facets' names are
-computed once per archive generation and kept per process (caching.py). At a million
-articles they take about 0.3 s; a new gunicorn worker would make its first readers wait for
-them. gunicorn.conf.py calls `warm()` in the master process, which has loaded Django
+computed once per archive generation and kept per process (caching.py), the tables for
+folding non-ASCII text once per process. At a million articles they take about 0.3 s; a new
+gunicorn worker would make its first readers wait for them. gunicorn.conf.py calls `warm()` in the master process, which has loaded Django
 (preload_app) and is about to fork its workers: they start with the figures in memory.
 """
 
@@ -14,8 +14,12 @@ from django.http import QueryDict
 def warm():
     from .filters import ArticleFilter
     from .results import faceted_regions
+    from .search.text import _unicode_tables
     from .views import overview
 
+    # The tables for folding non-ASCII text (60 ms, once per process: the first snippet
+    # or query with an accent would pay them).
+    _unicode_tables()
     try:
         ArticleFilter(QueryDict()).choices()
         overview()

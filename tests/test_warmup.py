@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from articles.filters import ArticleFilter
 from articles.results import faceted_regions
+from articles.search.text import _unicode_tables
 from articles.views import overview
 from articles.warmup import warm
 from tests.builders import make_article
@@ -22,3 +23,10 @@ def test_warming_leaves_the_figures_in_memory(tree):
         regions = faceted_regions()
     assert len(captured) == 0
     assert figures["span"]["count"] == 1 and tree["iraq"].pk in regions
+
+
+@pytest.mark.django_db
+def test_warming_builds_the_tables_for_folding_accents(tree):
+    _unicode_tables.cache_clear()
+    warm()
+    assert _unicode_tables.cache_info().currsize == 1
