@@ -251,3 +251,20 @@ def test_with_rum_words_in_most_of_a_big_archive_rank_the_newest_matches(newsroo
     assert "relevance ranks only the newest 6 of them; older matches follow, newest first" in page
     # Words in only a few articles are still ranked in full.
     assert search.ranks_every_match(criteria_of("q=zzzunknown"))
+
+
+@pytest.mark.django_db
+def test_equally_relevant_matches_go_newest_first_across_page_boundaries(tree):
+    # Twelve articles with the same words score the same; two others score better.
+    for n in range(12):
+        make_article("Refinery siege", body="Fighting at the refinery.", media_id=7000 + n,
+                     published_on=datetime.date(2016, 1, 1) + datetime.timedelta(days=(n * 5) % 12))
+    make_article("Refinery refinery refinery", body="The refinery.", media_id=7100, published_on=datetime.date(2010, 1, 1))
+    make_article("Refinery attack", body="The refinery refinery.", media_id=7101, published_on=datetime.date(2011, 1, 1))
+    criteria = criteria_of("q=refinery")
+    everything = search.backend().page(criteria, "relevance", 0, 100)
+    paged = [pk for start in range(0, 14, 3) for pk in search.backend().page(criteria, "relevance", start, 3)]
+    assert paged == everything and len(everything) == 14
+    tied = Article.objects.filter(media_id__lt=7100)
+    newest_first = list(tied.order_by("-published_on", "-media_id").values_list("pk", flat=True))
+    assert [pk for pk in everything if pk in set(newest_first)] == newest_first

@@ -110,12 +110,22 @@ class SQLiteSearch:
             params = [*params, limit, offset]
         else:
             # Scored once (MATERIALIZED: SQLite 3.35+); bm25 is lower for better matches.
+            # Only the matches scoring at least as well as the page's last one are joined with
+            # the articles for their dates: every one of those, so that ties on the score are
+            # broken exactly as over all matches. Joining every match first took 72-185 ms
+            # for a word in 30 % of 100,000 articles, against 25 ms.
+            # The filters narrow the scored matches, not the full-text scan: as a constraint
+            # on it, SQLite looked each filtered id up in the full-text index (1.5 s).
+            within = within.replace("a.id IN", "id IN")
             sql = f"""
-                WITH scores AS MATERIALIZED (SELECT rowid AS id, {BM25} AS score FROM {TABLE} WHERE {TABLE} MATCH %s)
-                SELECT a.id FROM scores JOIN articles_article a ON a.id = scores.id WHERE TRUE {within}
+                WITH matched AS MATERIALIZED (SELECT rowid AS id, {BM25} AS score FROM {TABLE} WHERE {TABLE} MATCH %s),
+                scores AS MATERIALIZED (SELECT id, score FROM matched WHERE TRUE {within}),
+                edge(score) AS (SELECT score FROM scores ORDER BY score LIMIT 1 OFFSET %s)
+                SELECT a.id FROM scores JOIN articles_article a ON a.id = scores.id
+                WHERE NOT EXISTS (SELECT 1 FROM edge) OR scores.score <= (SELECT score FROM edge)
                 ORDER BY scores.score, a.published_on DESC, a.media_id DESC LIMIT %s OFFSET %s
             """
-            params = [to_fts5(criteria.include), *params, limit, offset]
+            params = [to_fts5(criteria.include), *params, offset + limit - 1, limit, offset]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return [row[0] for row in cursor.fetchall()]
