@@ -10,6 +10,7 @@ and an idle archive answers from memory.
 """
 
 import functools
+import hashlib
 import uuid
 import zlib
 
@@ -69,7 +70,10 @@ def cached_page(view):
         if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
             return view(request, *args, **kwargs)
         pages = caches["pages"]
-        key = f"archive:{generation()}:page:{request.get_full_path()}"
+        # Hashed: a search's path may be 10,000 characters long, or hold characters that
+        # memcached does not take in a key (which allows 250 characters, no spaces).
+        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = f"archive:{generation()}:page:{path}"
         kept = pages.get(key)
         if kept is not None:
             headers, content = kept

@@ -269,3 +269,11 @@ def test_the_search_pages_are_valid_html(client, archive, tmp_path, settings):
                             capture_output=True, text=True, timeout=120)
     messages = json.loads(result.stderr or '{"messages": []}')["messages"]
     assert [f"{urls[int(Path(m['url']).stem)]}: {m['message']} [{m.get('extract', '')}]" for m in messages] == []
+
+
+def test_a_long_search_is_kept_under_a_key_any_cache_takes(client, archive, recwarn):
+    # memcached takes keys of up to 250 characters without spaces; Django warns of any other.
+    url = "/search/?q=" + "Mosul%20" * 400
+    first = client.get(url)
+    assert first.status_code == 200 and client.get(url).content == first.content
+    assert not [w for w in recwarn if "Cache key" in str(w.message)]
