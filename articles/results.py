@@ -24,7 +24,7 @@ from .filters import Facet
 from .caching import cached
 from .listing import IndexedArticles
 from .models import Article, Person, Quote, Region, Source
-from .search.facets import SAMPLE, Criteria
+from .search.facets import Criteria
 from .search import postgres
 from .search.query import All
 from .search.snippets import highlight, snippet
@@ -81,7 +81,7 @@ def search_page(filters, query):
                     "and they end before it."]
     context.update({
         "searched": True, "problems": problems, "page": page, "count": paginator.count,
-        "estimated": counts.estimated, "sample": SAMPLE, "shown_count": about(paginator.count),
+        "estimated": counts.estimated, "sample": counts.sample, "shown_count": about(paginator.count),
         "ranked_newest": (filters.order() == "relevance" and bool(paginator.count)
                           and not search.ranks_every_match(criteria)),
         "rank_cap": postgres.RANK_CAP,  # only PostgreSQL ever ranks fewer than every match
@@ -247,6 +247,8 @@ def timeline(counts, filters, query):
     """Matches per month; each month links to this search narrowed to that month (within
     the dates already chosen, so that the link lists exactly the month's count)."""
     line = Timeline(counts.per_month())
+    if counts.estimated:  # said as the page says its count: "about", to two figures
+        line.estimated, line.total, line.busiest = True, about(line.total), about(line.busiest)
     data = filters.form.cleaned_data
     date_from, date_to = data.get("date_from"), data.get("date_to")
     for month in line.months:

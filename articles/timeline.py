@@ -49,6 +49,7 @@ class Timeline:
     def __init__(self, per_month, listing=None, params=None):
         counts = dict(per_month)
         self.months = [Month(start, counts.get(start, 0)) for start in _every_month(counts)]
+        self.estimated = False  # counts from a sample, scaled up (search.facets)
         self.total = sum(counts.values())
         self.busiest = max(counts.values(), default=0)
         slot = WIDTH / max(len(self.months), 12)

@@ -102,6 +102,8 @@ def test_a_broad_search_shows_estimated_counts_and_says_so(many, client, monkeyp
     page = response.content.decode()
     assert "of about 48 articles" in page and "estimated from a fixed sample of one article in 16" in page
     assert "≈" in page and "(estimated)" in page
+    # The timeline's caption says its figures as the page says the count: about, to two figures.
+    assert "about 48 in all" in page
     # The listing itself is never estimated: it holds every match, and only those.
     assert sorted(a.pk for a in response.context["page"].object_list) == sorted(a.pk for a in sampled(Article.objects.all()))
 
@@ -181,3 +183,10 @@ def test_a_generated_archive_has_its_sample(monkeypatch):
     call_command("generate_corpus", articles=100, seed=3, batch_size=40, workers=1, stdout=io.StringIO())
     found, articles = criteria("date_from=1990-01-01")
     assert search.backend().facets(found, sample=SAMPLE) == counted(sampled(articles))
+
+
+def test_an_estimate_from_a_sparser_sample_says_which(many, client, monkeypatch):
+    monkeypatch.setattr(facet_module, "ESTIMATE_FROM", 1)
+    monkeypatch.setattr(facet_module, "LEVELS", (2 * SAMPLE, SAMPLE))
+    page = client.get("/search/?q=attack").content.decode()  # 48 ids in a row: one or two even
+    assert "estimated from a fixed sample of one article in 32" in page

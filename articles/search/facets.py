@@ -89,14 +89,15 @@ class FacetCounts:
     sources: dict = field(default_factory=dict)
     people: dict = field(default_factory=dict)
     months: dict = field(default_factory=dict)
-    estimated: bool = False  # counted in the sample and scaled up (see SAMPLE)
+    estimated: bool = False  # counted in a sample and scaled up (see SAMPLE)
+    sample: int = 1  # estimated: counted in one entry in this many
 
     def scaled(self, factor):
         """These counts of a sample of one entry in `factor`, as estimates for all."""
         return FacetCounts(
             *({value: count * factor for value, count in counted.items()}
               for counted in (self.regions, self.sources, self.people, self.months)),
-            estimated=True,
+            estimated=True, sample=factor,
         )
 
     @property
