@@ -665,14 +665,14 @@ class BulkLoad:
     MIN_ARTICLES = 20_000
 
     def __init__(self, articles, *, history=False):
-        from .search.postgres import SAMPLE_TABLE
+        from .search.postgres import POSTINGS, SAMPLE_TABLE
         from .search.postgres import TABLE as SEARCH_TABLE
         from .search.sqlite import FACETS
 
         self.tables = [
             Article._meta.db_table, Article.regions.through._meta.db_table,
             Article.credits.through._meta.db_table, Quote._meta.db_table,
-            *((SEARCH_TABLE, SAMPLE_TABLE) if connection.vendor == "postgresql" else (FACETS,)),
+            *((SEARCH_TABLE, SAMPLE_TABLE, POSTINGS) if connection.vendor == "postgresql" else (FACETS,)),
         ]
         if history:
             self.tables.append(Article.history.model._meta.db_table)
@@ -707,6 +707,9 @@ class BulkLoad:
 
 class _PostgresBulkLoad(BulkLoad):
     def begin(self):
+        from .search.postgres import POSTINGS_TRIGGER
+        from .search.postgres import TABLE as SEARCH_TABLE
+
         with connection.cursor() as cursor:
             # Bodies and search vectors are compressed as they are stored: lz4 takes a
             # fraction of pglz's time. For this transaction's writes; any reader reads both.
@@ -735,11 +738,20 @@ class _PostgresBulkLoad(BulkLoad):
                 cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
             for name, _ in self.indexes:
                 cursor.execute(f"DROP INDEX {name}")
+            # The postings are filled once at the end: row by row, each entry written would
+            # write ten.
+            cursor.execute(f"ALTER TABLE {SEARCH_TABLE} DISABLE TRIGGER {POSTINGS_TRIGGER}")
 
     def end(self, cursor):
+        from .search.postgres import FILL_POSTINGS, POSTINGS, POSTINGS_TRIGGER
+        from .search.postgres import TABLE as SEARCH_TABLE
+
         if self.big:
             # PostgreSQL builds no index on a table with foreign-key checks pending.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f"TRUNCATE {POSTINGS}")
+            cursor.execute(FILL_POSTINGS)
+            cursor.execute(f"ALTER TABLE {SEARCH_TABLE} ENABLE TRIGGER {POSTINGS_TRIGGER}")
             transaction.on_commit(self.vacuum)
         for _, definition in self.indexes:
             cursor.execute(definition)

@@ -119,6 +119,11 @@ def index_snapshot():
                 " FROM articles_search s JOIN articles_article a ON a.id = s.article_id ORDER BY 1"
             )
             rows = [(*row[:-1], bytes(row[-1])) for row in cursor.fetchall()]
+            cursor.execute(
+                "SELECT a.media_id, p.kind, p.value, p.published_on, p.media_id FROM articles_search_postings p"
+                " JOIN articles_article a ON a.id = p.article_id ORDER BY 1, 2, 3"
+            )
+            rows += cursor.fetchall()
         else:
             cursor.execute(
                 "SELECT a.media_id, f.title, f.summary, f.body, f.quotes FROM articles_search_fts f"

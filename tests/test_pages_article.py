@@ -117,3 +117,17 @@ def test_it_answers_conditional_requests_with_last_modified(client, seed):
 def json_ld(page):
     found = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
     return json.loads(found.group(1))
+
+
+def test_equally_related_articles_go_newest_first_and_a_place_inside_is_not_shared(client, tree):
+    import datetime
+
+    article = make_article("Fighting in Iraq", regions=[tree["iraq"]])
+    for year in (2012, 2016, 2014):
+        make_article(f"Iraq in {year}", regions=[tree["iraq"]], published_on=datetime.date(year, 5, 1))
+    make_article("Baiji only", regions=[tree["baiji"]], published_on=datetime.date(2019, 1, 1))
+    page = client.get(article.get_absolute_url()).content.decode()
+    related = page[page.index("Related articles"):]
+    assert related.index("Iraq in 2016") < related.index("Iraq in 2014") < related.index("Iraq in 2012")
+    # Baiji is in Iraq, and the newest of all, but names no place the article names.
+    assert "Baiji only" not in related

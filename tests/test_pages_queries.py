@@ -7,15 +7,16 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.builders import make_article, make_person, make_source
 
-# The most queries each page may run (see the README's table of query counts).
+# The most queries each page may run.
 PAGES = {
     "/": 12,  # the latest ten (their ids from the index, then the articles), and the overview
     # of the whole archive, which is cached until the archive changes (eight)
     "/articles/": 10,
     "/articles/?region=iraq&source=afp&person=hisham-al-hashimi&date_from=2015-01-01": 13,  # with the form's choices
-    # The related-articles candidate pools: two queries on PostgreSQL, one per place and
-    # speaker of the article on SQLite (three places and two people here).
-    "ARTICLE": 12,
+    # The related-articles candidate pools: one query per place and speaker of the article
+    # (three places and two people here), then the candidates' shared places and speakers
+    # (two; on SQLite their dates too), then the five chosen.
+    "ARTICLE": 15,
     "/regions/": 5,  # one per level of the tree shown (three), its depth, its regions
     "/regions/iraq/": 13,
     "/people/": 1,

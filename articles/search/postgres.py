@@ -15,11 +15,24 @@ from ..caching import cached
 from . import counts
 from .compile import to_tsquery, tsvector_literal
 from .documents import indexed_articles
-from .facets import SAMPLE, FacetCounts
+from .facets import SAMPLE, Criteria, FacetCounts
 
 TABLE = "articles_search"
 SAMPLE_TABLE = "articles_search_sample"  # one entry in facets.SAMPLE, kept by a trigger (migration 0009)
 RANK_INDEX = "articles_search_rank"  # RUM, where the extension is installed (migration 0007)
+# Each region's, source's and person's entries in date order, kept by a trigger (migration
+# 0010); a big bulk load sets the trigger aside and fills the table with FILL_POSTINGS.
+POSTINGS = "articles_search_postings"
+POSTINGS_TRIGGER = "articles_search_postings_write"
+# The arrays hold each id once (documents.IndexedArticle): no DISTINCT, which tripled the
+# fill's time at a million articles (22 s against 6).
+FILL_POSTINGS = f"""
+    INSERT INTO {POSTINGS} (kind, value, published_on, media_id, article_id)
+    SELECT v.kind, v.value, s.published_on, s.media_id, s.article_id FROM articles_search s,
+    LATERAL (SELECT 'r' AS kind, unnest(s.regions) AS value
+             UNION ALL SELECT 's', unnest(s.sources) UNION ALL SELECT 'p', unnest(s.people)) v
+"""
+_KINDS = {"regions": "r", "sources": "s", "people": "p"}
 # With RUM, matches come from the index in order of relevance, but equally relevant ones in
 # an order of RUM's own. A page therefore reads this many matches past its end, enough to hold
 # every match as relevant as its last one (it reads more when not), and puts them in order:
@@ -79,7 +92,9 @@ class PostgresSearch:
         with connection.cursor() as cursor:
             # TRUNCATE is far faster, but not allowed while the transaction has deferred
             # foreign-key checks pending.
-            cursor.execute(f"DELETE FROM {TABLE}" if connection.in_atomic_block else f"TRUNCATE {TABLE}, {SAMPLE_TABLE}")
+            cursor.execute(
+                f"DELETE FROM {TABLE}" if connection.in_atomic_block else f"TRUNCATE {TABLE}, {SAMPLE_TABLE}, {POSTINGS}"
+            )
         counts.clear()
 
     def forget(self, article_ids):
@@ -122,19 +137,23 @@ class PostgresSearch:
         return known
 
     def related_candidates(self, article_id, region_ids, person_ids, pool):
-        """Ids of the newest `pool` articles naming any of these regions (or a place in
-        them) and the newest `pool` quoting any of these people, but `article_id`: from the
-        narrow table, by date, whatever the size of the archive."""
-        found = set()
-        for column, ids in (("regions", region_ids), ("people", person_ids)):
-            if ids:
-                with connection.cursor() as cursor:
+        """{id: (date, media ID)} of the newest `pool` articles naming any of these regions
+        (or a place in them) and the newest `pool` quoting any of these people, but
+        `article_id`: from the postings, by date, whatever the size of the archive."""
+        found = {}
+        with connection.cursor() as cursor:
+            for kind, ids in (("r", region_ids), ("p", person_ids)):
+                # Each value's newest from its own range of the postings index, then the
+                # newest of them all: the newest `pool` naming any of them are among those.
+                newest = []
+                for value in ids or ():
                     cursor.execute(
-                        f"SELECT article_id FROM {TABLE} WHERE {column} && %s::bigint[] AND article_id <> %s"
-                        " ORDER BY published_on DESC, media_id DESC LIMIT %s",
-                        [list(ids), article_id, pool],
+                        f"SELECT published_on, media_id, article_id FROM {POSTINGS} WHERE kind = %s AND value = %s"
+                        " AND article_id <> %s ORDER BY published_on DESC, media_id DESC LIMIT %s",
+                        [kind, value, article_id, pool],
                     )
-                    found.update(row[0] for row in cursor.fetchall())
+                    newest.extend(cursor.fetchall())
+                found.update((pk, (date, media_id)) for date, media_id, pk in sorted(set(newest), reverse=True)[:pool])
         return found
 
     def matching_ids(self, tree):
@@ -156,6 +175,12 @@ class PostgresSearch:
         where, params = self._where(criteria)
         if order != "relevance" or criteria.include is None:
             way = "ASC" if order == "oldest" else "DESC"
+            if (posting := self._one_value(criteria)) is not None:
+                # One region, source or person (and dates): a range of the postings index.
+                where, params = self._where(criteria, table=POSTINGS)
+                sql = (f"SELECT article_id FROM {POSTINGS} WHERE kind = %s AND value = %s AND {where}"
+                       f" ORDER BY published_on {way}, media_id {way} LIMIT %s OFFSET %s")
+                return [row[0] for row in self._fetch(criteria, sql, [*posting, *params, limit, offset])]
             sql = (f"SELECT article_id FROM {TABLE} WHERE {where} ORDER BY published_on {way}, media_id {way}"
                    " LIMIT %s OFFSET %s")
             return [row[0] for row in self._fetch(criteria, sql, [*params, limit, offset])]
@@ -223,10 +248,26 @@ class PostgresSearch:
 
     # --- facets: counts over the matching entries, from the narrow table alone ---------------
 
-    def _where(self, criteria):
+    @staticmethod
+    def _one_value(criteria):
+        """(kind, id) when `criteria` ask for the entries naming one region, source or person,
+        within dates or not, and nothing else; else None."""
+        if criteria.tree is not None:
+            return None
+        named = [(name, ids) for name, ids in (("regions", criteria.regions), ("sources", criteria.sources),
+                                                ("people", criteria.people)) if ids]
+        if len(named) != 1 or len(named[0][1]) != 1:
+            return None
+        name, (value,) = named[0]
+        return _KINDS[name], value
+
+    def _where(self, criteria, table=TABLE):
         """The WHERE clause and parameters of the entries that match `criteria`
         (facets.Criteria), in the index table or its sample (same columns). The arrays are
-        GIN-indexed (migrations 0006, 0009) for `&&`."""
+        GIN-indexed (migrations 0006, 0009) for `&&`. For the postings table, only the
+        dates: the caller names the one value."""
+        if table == POSTINGS:
+            criteria = Criteria(date_from=criteria.date_from, date_to=criteria.date_to)
         clauses, params = ["TRUE"], []
         if criteria.include is not None:
             clauses.append("document @@ %s::tsquery")

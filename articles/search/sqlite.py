@@ -5,6 +5,8 @@ they do in PostgreSQL; the `ascii` tokenizer splits only at the spaces we put be
 so FTS5 indexes exactly the tokens of our normaliser.
 """
 
+import datetime
+
 from django.db import connection
 from django.db.models.expressions import RawSQL
 
@@ -135,8 +137,9 @@ class SQLiteSearch:
         return True
 
     def related_candidates(self, article_id, region_ids, person_ids, pool):
-        """Ids of the latest `pool` articles naming any of these regions (or a place in
-        them) and the latest `pool` quoting any of these people, but `article_id`.
+        """{id: (date, media ID)} of the latest `pool` articles naming any of these regions
+        (or a place in them) and the latest `pool` quoting any of these people, but
+        `article_id`.
 
         One query per region or person, each read backwards from the (kind, value,
         article_id) index: with all of them in one IN list, SQLite walked the whole
@@ -153,7 +156,11 @@ class SQLiteSearch:
                     )
                     latest.extend(row[0] for row in cursor.fetchall())
                 found.update(sorted(set(latest), reverse=True)[:pool])
-        return found
+            if not found:
+                return {}
+            marks = ", ".join(["%s"] * len(found))
+            cursor.execute(f"SELECT id, published_on, media_id FROM articles_article WHERE id IN ({marks})", list(found))
+            return {pk: (_date(published_on), media_id) for pk, published_on, media_id in cursor.fetchall()}
 
     def matching_ids(self, tree):
         return RawSQL(f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [to_fts5(tree)])
@@ -229,6 +236,11 @@ class SQLiteSearch:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT count(*) FROM ({hits})", params)
             return cursor.fetchone()[0]
+
+
+def _date(value):
+    # SQLite hands a raw cursor's dates back as text.
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _day(date):
