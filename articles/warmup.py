@@ -2,13 +2,17 @@
 
 The filter form's choices, the home page's overview and the region facets' names are
 computed once per archive generation and kept per process (caching.py), the tables for
-folding non-ASCII text once per process. At a million articles they take about 0.3 s; a new
+folding non-ASCII text and the compiled templates once per process. At a million articles they take about 0.3 s; a new
 gunicorn worker would make its first readers wait for them. gunicorn.conf.py calls `warm()` in the master process, which has loaded Django
 (preload_app) and is about to fork its workers: they start with the figures in memory.
 """
 
+from pathlib import Path
+
+from django.conf import settings
 from django.db import connections
 from django.http import QueryDict
+from django.template.loader import get_template
 
 
 def warm():
@@ -20,6 +24,11 @@ def warm():
     # The tables for folding non-ASCII text (60 ms, once per process: the first snippet
     # or query with an accent would pay them).
     _unicode_tables()
+    # The site's templates, compiled (the cached loader keeps them): each kind of page's
+    # first request in a new worker took 20-40 ms more for it.
+    for folder in settings.TEMPLATES[0]["DIRS"]:
+        for path in Path(folder).rglob("*.html"):
+            get_template(path.relative_to(folder).as_posix())
     try:
         ArticleFilter(QueryDict()).choices()
         overview()

@@ -30,3 +30,16 @@ def test_warming_builds_the_tables_for_folding_accents(tree):
     _unicode_tables.cache_clear()
     warm()
     assert _unicode_tables.cache_info().currsize == 1
+
+
+@pytest.mark.django_db
+def test_warming_compiles_the_templates(tree, settings):
+    from django.template import engines
+
+    loader = engines["django"].engine.template_loaders[0]
+    if not hasattr(loader, "get_template_cache"):
+        pytest.skip("templates are compiled on each use with DEBUG (no cached loader)")
+    loader.reset()
+    warm()
+    assert any(name.endswith("articles/article.html") or name == "articles/article.html"
+               for name in loader.get_template_cache)
