@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Prefetch
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.text import slugify
 
 from . import search
@@ -130,7 +130,19 @@ def search_url(query, **changes):
             pairs.extend((name, v) for v in (values(name) if name in changes else given))
     pairs.extend((name, v) for name in changes if name not in query for v in values(name))
     encoded = urlencode(pairs)
-    return reverse("articles:search") + (f"?{encoded}" if encoded else "")
+    return _search_path() + (f"?{encoded}" if encoded else "")
+
+
+_SEARCH_PATHS = {}
+
+
+def _search_path():
+    # reverse() costs ~20 us, and a search page made 250 of these links: kept per script
+    # prefix and URLconf, the two things the path depends on.
+    key = (get_script_prefix(), get_urlconf())
+    if key not in _SEARCH_PATHS:
+        _SEARCH_PATHS[key] = reverse("articles:search")
+    return _SEARCH_PATHS[key]
 
 
 def asked(query):
