@@ -4,7 +4,7 @@ import datetime
 from collections import Counter
 
 from django.apps import apps
-from django.db import models
+from django.db import connection, models
 from django.db.models import Case, Count, Exists, F, Max, Min, OuterRef, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncMonth
@@ -335,23 +335,32 @@ class ArticleQuerySet(models.QuerySet):
         Article, Quote = _model("Article"), _model("Quote")
         candidates = search.backend().related_candidates(article.pk, region_ids, person_ids, pool)
         shared = Counter()
-        if candidates and region_ids:
-            # A place inside one of its places is not a shared place: the article's own.
-            shared.update(
-                Article.regions.through.objects.filter(article_id__in=candidates, region_id__in=region_ids)
-                .values_list("article_id", flat=True)
-            )
-        if candidates and person_ids:
-            shared.update(
-                pk for pk, _ in Quote.objects.filter(article_id__in=candidates, person_id__in=person_ids)
-                .order_by().values_list("article_id", "person_id").distinct()
-            )
+        # A place inside one of its places is not a shared place: the links name the
+        # article's own places.
+        shared.update(_naming(Article.regions.through._meta.db_table, "region_id", candidates, region_ids))
+        shared.update(_naming(Quote._meta.db_table, "person_id", candidates, person_ids))
         chosen = sorted(shared, key=lambda pk: (-shared[pk], -candidates[pk][0].toordinal(), -candidates[pk][1]))
         return (
             self.filter(pk__in=chosen[:limit])
             .annotate(shared=Case(*(When(pk=pk, then=Value(shared[pk])) for pk in chosen[:limit]), default=Value(0)))
             .order_by("-shared", "-published_on", "-media_id")
         )
+
+
+def _naming(table, column, articles, values):
+    """The ids of those `articles` whose rows in `table` name any of `values` in `column`,
+    once per value named."""
+    if not articles or not values:
+        return []
+    articles, values = list(articles), list(values)
+    # "+column" keeps the planner off the column's own index, which SQLite chose: it read
+    # every article of a country, or every quote of a busy speaker, to find 200 articles'
+    # (17 ms against under 1 by the article's index, which PostgreSQL chose anyway).
+    sql = (f"SELECT DISTINCT article_id, {column} FROM {table} WHERE article_id IN ({', '.join(['%s'] * len(articles))})"
+           f" AND +{column} IN ({', '.join(['%s'] * len(values))})")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*articles, *values])
+        return [article_id for article_id, _ in cursor.fetchall()]
 
 
 def month_span(year, month):
