@@ -21,7 +21,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .query import All, Any, Phrase, Term
-from .text import token, word_spans
+from .text import token, tokens, word_spans
 
 __all__ = ["WINDOW", "Wanted", "highlight", "snippet", "wanted"]
 
@@ -130,6 +130,15 @@ def _best_window(field: _Field, size: int) -> tuple[tuple, int, int]:
     return best
 
 
+def _may_match(text: str, looking_for: Wanted) -> bool:
+    """Whether the text holds a token the query looks for, or every token of one of its
+    phrases: from the token stream, which is cached by runs of text, so that the texts
+    without a match (most of a page's, for a rare word) are never split into positioned
+    words (1.5 ms an article)."""
+    present = set(tokens(text[:SCAN]))
+    return bool(looking_for.terms & present) or any(present.issuperset(phrase) for phrase in looking_for.phrases)
+
+
 def snippet(tree: All | None, *, summary: str = "", body: str = "", quotes=(), size: int = WINDOW) -> SafeString:
     """The best passage of about `size` words, as safe HTML.
 
@@ -142,7 +151,7 @@ def snippet(tree: All | None, *, summary: str = "", body: str = "", quotes=(), s
     best = None
     if looking_for:
         for text in texts:
-            if not text:
+            if not text or not _may_match(text, looking_for):
                 continue
             field = _Field.read(text, looking_for)
             if field.matches:
