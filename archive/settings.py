@@ -112,7 +112,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {
     # Each process keeps its own copy of archive-wide figures (articles/caching.py)...
     "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "BACKEND": "articles.caching.ObjectCache",  # LocMemCache without the pickling
         "LOCATION": "archive",
     },
     # ...under a generation token that every process shares, so that a write in one

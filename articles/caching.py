@@ -16,6 +16,8 @@ import zlib
 
 from django.conf import settings
 from django.core.cache import cache, caches
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection, transaction
 from django.http import HttpResponse
 
@@ -44,6 +46,45 @@ def changed():
         # Again once the change is visible to others: a request in between may have
         # counted the archive as it was and cached that under the first token.
         transaction.on_commit(_bump)
+
+
+class ObjectCache(LocMemCache):
+    """Django's per-process memory cache, keeping the objects themselves rather than pickles
+    of them (settings.CACHES["default"]). The values kept here are read, never changed: the
+    filter form's choices, the region facets' regions, a search's counts. Unpickling them on
+    every read cost a search page 2-5 ms (the facets' 600 regions alone 2 ms)."""
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        with self._lock:
+            if self._has_expired(key):
+                self._set(key, value, timeout)
+                return True
+            return False
+
+    def get(self, key, default=None, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        with self._lock:
+            if self._has_expired(key):
+                self._delete(key)
+                return default
+            self._cache.move_to_end(key, last=False)
+            return self._cache[key]
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        with self._lock:
+            self._set(key, value, timeout)
+
+    def incr(self, key, delta=1, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        with self._lock:
+            if self._has_expired(key):
+                self._delete(key)
+                raise ValueError(f"Key '{key}' not found")
+            self._cache[key] += delta
+            self._cache.move_to_end(key, last=False)
+            return self._cache[key]
 
 
 def cached(name, compute, timeout=TIMEOUT):

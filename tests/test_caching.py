@@ -37,3 +37,17 @@ def test_a_change_made_by_another_process_is_seen_here():
     )
     cached("test:other", compute)
     assert len(calls) == 2
+
+
+def test_the_default_cache_keeps_objects_without_pickling_them():
+    from django.core.cache import cache
+
+    counted = {"regions": {1: 3}}
+    cache.set("kept", counted)
+    assert cache.get("kept") is counted  # no copy made on the way in or out
+    assert cache.add("kept", {}) is False and cache.add("new", 1) is True
+    assert cache.incr("new", 2) == 3
+    cache.set("brief", "x", timeout=-1)  # already expired
+    assert cache.get("brief", "gone") == "gone"
+    cache.clear()
+    assert cache.get("kept") is None
