@@ -71,8 +71,9 @@ preload_app = True
 # and for the management commands. Safe here because a gthread worker serves every request on
 # one of a fixed pool of `threads` long-lived threads, and Django's connections are per thread:
 # each thread reuses its own connection, no two requests ever share one at the same time, and
-# the total stays bounded at workers x threads (8 on two cores, well below PostgreSQL's
-# default max_connections of 100). CONN_HEALTH_CHECKS (on in settings.py) replaces a
+# the total stays bounded at workers x threads x 2 (16 on two cores, well below PostgreSQL's
+# default max_connections of 100): a search also finds its page's ids on a second connection,
+# from a pool of as many threads (articles/parallel.py). CONN_HEALTH_CHECKS (on in settings.py) replaces a
 # connection the server dropped before a request uses it, and Django closes one left unusable
 # by an error at the end of the request. An explicit DATABASE_CONN_MAX_AGE wins.
 os.environ.setdefault("DATABASE_CONN_MAX_AGE", "600")

@@ -752,7 +752,9 @@ class _PostgresBulkLoad(BulkLoad):
             cursor.execute(f"TRUNCATE {POSTINGS}")
             cursor.execute(FILL_POSTINGS)
             cursor.execute(f"ALTER TABLE {SEARCH_TABLE} ENABLE TRIGGER {POSTINGS_TRIGGER}")
-            transaction.on_commit(self.vacuum)
+            # Robust: the load has committed by then, and a VACUUM that fails (a statement
+            # timeout, say) must not report it as refused.
+            transaction.on_commit(self.vacuum, robust=True)
         for _, definition in self.indexes:
             cursor.execute(definition)
         for table, name, definition in self.keys:

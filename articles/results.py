@@ -28,7 +28,7 @@ from .search.facets import Criteria
 from .search import postgres
 from .search.query import All
 from .search.snippets import highlight, snippet
-from .timeline import Timeline
+from .timeline import Timeline, about
 
 FACET_LENGTH = 15  # the most values a facet lists; its counts stay exact
 SUGGESTIONS = 8  # the most "without ..." counts a page without results runs
@@ -56,7 +56,8 @@ def search_page(filters, query):
     articles = IndexedArticles(criteria, filters.order(), queryset=Article.objects.for_listing().prefetch_related(SPEAKERS))
     number, status, page = query.get("page", "1"), 200, None
     size = settings.ARCHIVE_PAGE_SIZE
-    if number.isdigit() and 0 < int(number) <= MAX_PREFETCHED_PAGE:
+    # isdecimal, not isdigit: "²" is a digit that int() refuses (the Paginator says why).
+    if number.isdecimal() and 0 < int(number) <= MAX_PREFETCHED_PAGE:
         # Ranking the page and counting the facets each take up to a few hundred ms on a
         # broad query: the page's ids are found on a second connection meanwhile.
         articles.prefetch((int(number) - 1) * size, int(number) * size)
@@ -82,7 +83,9 @@ def search_page(filters, query):
     context.update({
         "searched": True, "problems": problems, "page": page, "count": paginator.count,
         "estimated": counts.estimated, "sample": counts.sample, "shown_count": about(paginator.count),
-        "ranked_newest": (filters.order() == "relevance" and bool(paginator.count)
+        # Said only when matches went unranked: the capped way ranks the newest RANK_CAP
+        # of what the filters leave, which is every match when they leave no more.
+        "ranked_newest": (filters.order() == "relevance" and paginator.count > postgres.RANK_CAP
                           and not search.ranks_every_match(criteria)),
         "rank_cap": postgres.RANK_CAP,  # only PostgreSQL ever ranks fewer than every match
         "articles": mark(page.object_list, parsed) if page else [],
@@ -243,12 +246,6 @@ def faceted_regions():
         r.pk: r for r in Region.objects.filter(kind__in=[Region.Kind.COUNTRY, Region.Kind.PROVINCE])
         .only("name", "slug", "kind", "path")
     })
-
-
-def about(count):
-    """An estimated count to two significant figures: more would claim a precision that a
-    sample does not have."""
-    return int(float(f"{count:.2g}")) if count >= 100 else count
 
 
 def _top(records, counted):

@@ -17,6 +17,12 @@ WIDTH = 600
 HEIGHT = 120
 
 
+def about(count):
+    """An estimated count to two significant figures: more would claim a precision that a
+    sample does not have."""
+    return int(float(f"{count:.2g}")) if count >= 100 else count
+
+
 @dataclass
 class Month:
     start: datetime.date
@@ -85,7 +91,7 @@ class Timeline:
         for m in self.months:
             if m.count:
                 rect = (f'<rect class="bar" x="{m.x}" y="{m.y}" width="{m.width}" height="{m.height}">'
-                        f"<title>{m.label}: {m.count}</title></rect>")
+                        f"<title>{m.label}: {self._shown(m.count)}</title></rect>")
                 out.append(f'<a href="{escape(m.url)}" tabindex="-1">{rect}</a>' if m.url else rect)
         return mark_safe("".join(out))
 
@@ -95,8 +101,12 @@ class Timeline:
         for m in self.months:
             if m.count:
                 label = f'<a href="{escape(m.url)}">{m.label}</a>' if m.url else m.label
-                out.append(f'<tr><th scope="row">{label}</th><td>{m.count:,}</td></tr>')
+                out.append(f'<tr><th scope="row">{label}</th><td>{self._shown(m.count)}</td></tr>')
         return mark_safe("".join(out))
+
+    def _shown(self, count):
+        # Estimated months as the page says its estimates: about, to two figures.
+        return f"\u2248\u202f{about(count):,}" if self.estimated else f"{count:,}"
 
     @property
     def first(self):

@@ -336,6 +336,26 @@ BAD_LINES = [
 
 
 @COMMITTED
+def test_a_failed_vacuum_does_not_undo_the_report_of_a_committed_import(committed, tree, tmp_path, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("only PostgreSQL loads are vacuumed")
+    from django.db import DatabaseError
+
+    from articles.importing import _PostgresBulkLoad
+
+    def refuse(self):
+        raise DatabaseError("canceling statement due to statement timeout")
+
+    monkeypatch.setattr(_PostgresBulkLoad, "vacuum", refuse)
+    monkeypatch.setattr(BulkLoad, "MIN_ARTICLES", 0)
+    path = tmp_path / "file.jsonl"
+    path.write_text(lines(5, 12))
+    out, err = run_import(path)
+    assert "12 created" in out and "nothing imported" not in out + err, (out, err)
+    assert Article.objects.count() == 12
+
+
+@COMMITTED
 def test_workers_reject_the_lines_the_importer_rejects(committed, tree, tmp_path, monkeypatch):
     path = tmp_path / "bad.jsonl"
     good = lines(2, 20).encode().splitlines()

@@ -267,6 +267,11 @@ def test_with_rum_words_in_most_of_a_big_archive_rank_the_newest_matches(newsroo
     assert_the_newest_are_ranked(criteria, cap=6)
     page = client.get("/search/?q=refinery+OR+attack").content.decode()
     assert "relevance ranks only the newest 6 of them; older matches follow, newest first" in page
+    # Filters that leave no more than six: the newest six are every match, and nothing is said.
+    narrowed = criteria_of("q=refinery OR attack&source=afp&region=baiji")
+    assert 0 < search.count(narrowed) <= 6 and not search.ranks_every_match(narrowed)
+    page = client.get("/search/?q=refinery+OR+attack&source=afp&region=baiji").content.decode()
+    assert "relevance ranks only the newest" not in page
     # Words in only a few articles are still ranked in full.
     assert search.ranks_every_match(criteria_of("q=zzzunknown"))
 

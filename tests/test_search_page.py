@@ -144,7 +144,11 @@ def test_a_bad_value_gives_the_page_with_a_clear_message(client, archive, query,
     assert "search-facets" not in response.content.decode()
 
 
-@pytest.mark.parametrize("page, message", [("99", "There is no page 99 of these results"), ("abc", "“abc” is not a page number.")])
+@pytest.mark.parametrize("page, message", [
+    ("99", "There is no page 99 of these results"), ("abc", "“abc” is not a page number."),
+    ("²", "“²” is not a page number."),  # a digit that int() refuses
+    ("٢", "There is no page ٢ of these results"),  # an Arabic-Indic two, which it takes
+])
 def test_a_page_that_is_not_there_says_so(client, archive, page, message):
     response = client.get(f"/search/?q=attack&page={page}")
     assert response.status_code == 404

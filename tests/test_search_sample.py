@@ -5,6 +5,7 @@ search page says when its counts come from it."""
 import datetime
 import importlib
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -102,8 +103,10 @@ def test_a_broad_search_shows_estimated_counts_and_says_so(many, client, monkeyp
     page = response.content.decode()
     assert "of about 48 articles" in page and "estimated from a fixed sample of one article in 16" in page
     assert "≈" in page and "(estimated)" in page
-    # The timeline's caption says its figures as the page says the count: about, to two figures.
+    # The timeline's caption and its months say their figures as the page says the count:
+    # about, to two figures.
     assert "about 48 in all" in page
+    assert re.search(r"<td>\u2248\u202f16</td>", page)
     # The listing itself is never estimated: it holds every match, and only those.
     assert sorted(a.pk for a in response.context["page"].object_list) == sorted(a.pk for a in sampled(Article.objects.all()))
 

@@ -51,9 +51,9 @@ def ranked(queryset, parsed):
 
 
 def ranks_every_match(criteria):
-    """Whether ordering by relevance ranks every match of `criteria` (facets.Criteria), or
-    only the newest (PostgreSQL without RUM, or words in most of a big archive: see
-    postgres.RANK_CAP); False when nothing is included to rank by."""
+    """Whether ordering by relevance ranks every match of `criteria` (facets.Criteria)
+    however many there are, or only the newest postgres.RANK_CAP (PostgreSQL without RUM,
+    or words in most of a big archive); False when nothing is included to rank by."""
     return criteria.include is not None and backend().ranks_every_match(criteria)
 
 

@@ -186,20 +186,21 @@ class PostgresSearch:
                    " LIMIT %s OFFSET %s")
             return [row[0] for row in self._fetch(criteria, sql, [*params, limit, offset])]
         query = to_tsquery(criteria.include)
-        if self.ranks_with_index() and self.ranks_every_match(criteria):
+        if self.ranks_every_match(criteria):
             return self._page_by_index(criteria, where, params, query, offset, limit)
         return self._page_capped(criteria, where, params, query, offset, limit)
 
     def ranks_every_match(self, criteria):
-        """Whether relevance ranks every match of `criteria`, rather than the newest
-        RANK_CAP (without RUM, or for words in more than RANK_ALL_UP_TO articles)."""
-        if criteria.include is None:
+        """Whether relevance ranks every match of `criteria` however many there are (with
+        RUM, for words in up to RANK_ALL_UP_TO articles), rather than the newest RANK_CAP
+        (without RUM, or for words in more)."""
+        if criteria.include is None or not self.ranks_with_index():
             return False
-        # Without RUM the newest RANK_CAP are every match when there are no more.
-        up_to = RANK_ALL_UP_TO if self.ranks_with_index() else RANK_CAP
         # Kept until the archive changes, so that every page of a search is ranked the same
         # way even if the statistics are refreshed meanwhile.
-        return cached(f"ranks-all:{criteria.key()}", lambda: self.estimated_matches(criteria.include) <= up_to)
+        return cached(
+            f"ranks-all:{criteria.key()}", lambda: self.estimated_matches(criteria.include) <= RANK_ALL_UP_TO
+        )
 
     @staticmethod
     def estimated_matches(tree):
