@@ -25,9 +25,9 @@ from articles.search.evaluate import MAX_POSITION, MAX_POSITIONS_PER_LEXEME
 from tests.builders import COMMITTED, clear_archive, jsonl, record
 
 
-def postgres_only():
+def postgres_only(reason="binary COPY is PostgreSQL's: SQLite's loaders write plain rows (the other tests here)"):
     if connection.vendor != "postgresql":
-        pytest.skip("binary COPY is PostgreSQL's: SQLite's loaders write plain rows (the other tests here)")
+        pytest.skip(reason)
 
 
 # --- pieces ---------------------------------------------------------------------------------
@@ -310,8 +310,7 @@ def heap_fetches(sql):
 
 @COMMITTED
 def test_a_big_load_is_vacuumed_once_committed(committed, monkeypatch):
-    if connection.vendor != "postgresql":
-        pytest.skip("VACUUM sets PostgreSQL's visibility map; SQLite has none")
+    postgres_only("VACUUM sets PostgreSQL's visibility map; SQLite has none")
     call_command("load_regions")
     # A small load leaves the tables as written: index-only scans read the table too.
     call_command("generate_corpus", articles=30, seed=2, batch_size=30, workers=1, stdout=io.StringIO())
@@ -337,8 +336,7 @@ BAD_LINES = [
 
 @COMMITTED
 def test_a_failed_vacuum_does_not_undo_the_report_of_a_committed_import(committed, tree, tmp_path, monkeypatch):
-    if connection.vendor != "postgresql":
-        pytest.skip("only PostgreSQL loads are vacuumed")
+    postgres_only("only PostgreSQL loads are vacuumed: SQLite keeps no visibility map")
     from django.db import DatabaseError
 
     from articles.importing import _PostgresBulkLoad
