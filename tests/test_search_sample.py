@@ -160,6 +160,22 @@ def test_a_sample_too_small_for_an_estimate_is_not_read(many, monkeypatch):
     assert read == [SAMPLE]
 
 
+def test_a_sample_the_sparser_one_shows_too_small_is_not_read_and_the_counts_are_exact(many, monkeypatch):
+    found, articles = criteria("q=attack")
+    in_sparser = len([a for a in articles if a.pk % (2 * SAMPLE) == 0])
+    assert in_sparser  # 48 ids in a row hold a multiple of 32
+    monkeypatch.setattr(facet_module, "LEVELS", (2 * SAMPLE, SAMPLE))
+    # The one in 16 should hold about twice the one in 32: under half of what it needs.
+    monkeypatch.setattr(facet_module, "ESTIMATE_FROM", 4 * in_sparser + 1)
+    monkeypatch.setattr(search, "count", lambda criteria: 10**9)  # an archive big enough for both
+    read = []
+    facets = type(search.backend()).facets
+    monkeypatch.setattr(type(search.backend()), "facets", lambda self, c, sample=None: read.append(sample) or facets(self, c, sample))
+    exact = search.facet_counts(found)
+    assert read == [2 * SAMPLE, None]
+    assert not exact.estimated and exact == counted(articles)
+
+
 def test_a_sample_outside_the_kept_one_is_refused():
     if search.backend().vendor != "postgresql":
         pytest.skip("SQLite samples the index as it reads it; PostgreSQL keeps one sample table")

@@ -83,12 +83,18 @@ def facet_counts(criteria):
 
     search = backend()
     archive = cached("archive-size", lambda: count(Criteria()))
+    sparser = None  # (one in how many, matches) of the last sample counted
     for sample in LEVELS:
         if archive < sample * ESTIMATE_FROM:
             continue  # too few entries to hold enough matches, however broad the query
+        if sparser is not None and sparser[1] * sparser[0] / sample < ESTIMATE_FROM / 2:
+            # The sparser sample expects this one to hold half of what it needs, or less:
+            # count exactly rather than read it in vain (a phrase: 13 ms of 80).
+            break
         sampled = search.facets(criteria, sample=sample)
         if sampled.total >= ESTIMATE_FROM:
             return sampled.scaled(sample)
+        sparser = (sample, sampled.total)
     return search.facets(criteria)
 
 
