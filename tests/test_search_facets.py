@@ -136,6 +136,21 @@ def test_the_timeline_counts_matches_per_month_and_each_month_narrows_to_it(clie
         assert client.get(month.url).context["count"] == month.count
 
 
+def test_each_month_links_as_the_search_would_link_to_its_dates(client, archive):
+    from articles.results import search_url
+
+    # Made from one encoded link with the dates filled in: the same as encoding each one.
+    path = "/search/?sort=newest&q=%22attack%22+-%C3%A9t%C3%A9&date_to=2016-02-10&region=iraq&page=2"
+    query = QueryDict(path.split("?", 1)[1])
+    response = client.get(path.replace("&page=2", ""))
+    months = [m for m in response.context["timeline"].months if m.count]
+    assert months
+    for month in months:
+        start, end = max(month.start, datetime.date(2000, 1, 1)), min(month.end, datetime.date(2016, 2, 10))
+        assert month.url == search_url(query, date_from=start.isoformat(), date_to=end.isoformat())
+    assert months[-1].url.endswith("&date_to=2016-02-10&region=iraq&date_from=2016-02-01")
+
+
 def test_the_timeline_is_svg_bars_sized_by_attributes_with_a_table_of_links(client, archive):
     html = client.get("/search/?q=attack").content.decode()
     timeline = html[html.index('<div class="timeline">'):]
