@@ -230,9 +230,15 @@ class ArticleFilter(django_filters.FilterSet):
                 known = {value for value, _ in pairs}
                 pairs = [*pairs, *((r.slug, r.name) for r in records if r.slug not in known)]
         chosen = chosen or {default}
-        options = Options(Option(value, label, value in chosen) for value, label in pairs)
         if chosen == {None}:
-            # With nothing chosen (most pages) the HTML is the same until the archive
-            # changes: made once, not on every page (2.4 ms of 800 options).
-            options.kept_html = cached(f"choices:{name}:html", options.html)
+            # With nothing chosen (most pages) the options and their HTML are the same until
+            # the archive changes: made once, not on every page (2.4 ms of 800 options for
+            # the HTML, 2.5 ms more for the options). Pages only read them.
+            return cached(f"choices:{name}:options", lambda: self._kept_options(pairs))
+        return Options(Option(value, label, value in chosen) for value, label in pairs)
+
+    @staticmethod
+    def _kept_options(pairs):
+        options = Options(Option(value, label, False) for value, label in pairs)
+        options.kept_html = options.html()
         return options
