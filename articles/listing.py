@@ -19,7 +19,7 @@ class IndexedArticles:
     def __init__(self, criteria, order, *, count=None, queryset=None):
         self.criteria, self.order = criteria, order
         self._count = count
-        self._ahead = None  # (start, stop, Future of the ids) of prefetch()
+        self._ahead = None  # (start, stop, Future of the ids and their articles) of prefetch()
         self.queryset = queryset if queryset is not None else Article.objects.for_listing()
 
     def count(self):
@@ -43,17 +43,24 @@ class IndexedArticles:
             return []
         ahead = self._ahead
         if ahead is not None and ahead[0] == start and stop <= ahead[1]:
-            ids = ahead[2].result()[: stop - start]
+            ids, found = ahead[2].result()
+            ids = ids[: stop - start]
         else:
             ids = self._ids(start, stop)
-        found = self.queryset.in_bulk(ids)
+            found = self.queryset.in_bulk(ids)
         return [found[pk] for pk in ids if pk in found]
 
     def prefetch(self, start, stop):
-        """Start finding the ids of [start:stop) on a second database connection
-        (parallel.submit); a slice of them asked for later is taken from there. A search page
-        asks for its page's ids this way while it counts the facets."""
-        self._ahead = (start, stop, parallel.submit(self._ids, start, stop))
+        """Start finding the ids of [start:stop), and their articles, on a second database
+        connection (parallel.submit); a slice of them asked for later is taken from there. A
+        search page asks for its page this way while it counts the facets."""
+        self._ahead = (start, stop, parallel.submit(self._page, start, stop))
+
+    def _page(self, start, stop):
+        # The articles too: reading them (their texts from disk, when they have not been
+        # read for a while) used to wait for the counts to finish.
+        ids = self._ids(start, stop)
+        return ids, self.queryset.in_bulk(ids)
 
     def _ids(self, start, stop):
         # The ids of a page are kept until the archive changes: ranking a broad term reads

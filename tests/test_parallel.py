@@ -72,3 +72,23 @@ def test_a_search_page_is_the_same_found_in_parallel_or_not(committed, tree, cli
         ]
     assert pages[True] == pages[False]
     assert b"Attack 1 " in b"".join(pages[True])  # the pages hold results
+
+
+@COMMITTED
+def test_a_search_page_reads_its_articles_on_the_second_connection_too(committed, tree, client, settings):
+    from django.test.utils import CaptureQueriesContext
+
+    if not separate_connections():
+        pytest.skip("an in-memory SQLite database has one connection: everything runs on it")
+    for n in range(5):
+        make_article(f"Attack {n} on the refinery", regions=[tree["baiji"]])
+    settings.ARCHIVE_PARALLEL_QUERIES = True
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/search/?q=refinery")
+    assert response.status_code == 200 and b"Attack 4 on the" in response.content
+    # This request's connection counted the facets; the page's ids and articles (with their
+    # places, sources and quotes) were read on the other one meanwhile.
+    read_here = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "articles_search" in read_here or "articles_search_facets" in read_here
+    assert '"articles_article"."id" IN (' not in read_here  # the articles, by id
+    assert '"articles_quote"."article_id" IN (' not in read_here  # and their quotes
