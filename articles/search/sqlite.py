@@ -6,6 +6,7 @@ so FTS5 indexes exactly the tokens of our normaliser.
 """
 
 import datetime
+from dataclasses import replace
 
 from django.db import connection
 from django.db.models.expressions import RawSQL
@@ -14,6 +15,7 @@ from . import counts
 from .compile import FTS5_TOKENIZE, fts5_documents, to_fts5
 from .documents import indexed_articles
 from .facets import Criteria, FacetCounts
+from .query import All
 
 TABLE = "articles_search_fts"
 # One row per (article, kind, value): 'r' a region of the article or above one of its regions,
@@ -99,11 +101,14 @@ class SQLiteSearch:
         """The ids of the matching articles (facets.Criteria) from `offset` to `offset + limit`
         in `order`: "relevance" (needs something included), "newest" or "oldest"."""
         by_relevance = order == "relevance" and criteria.include is not None
-        if by_relevance:  # the scores find the included; anything else narrows them
-            filtered = criteria != Criteria(tree=criteria.tree) or criteria.exclude is not None
-        else:
-            filtered = criteria != Criteria()
-        hits, params = self._hits(criteria) if filtered else ("", [])
+        narrowing = criteria
+        if by_relevance:
+            # The scores find the included; the rest narrows them, without finding the
+            # included a second time (a word in every article, with a region and dates:
+            # 156 -> 60 ms at 100,000 articles).
+            narrowing = replace(criteria, tree=All((), criteria.tree.exclude) if criteria.exclude else None)
+        filtered = narrowing != Criteria()
+        hits, params = self._hits(narrowing) if filtered else ("", [])
         within = f"AND a.id IN ({hits})" if filtered else ""
         if not by_relevance:
             way = "ASC" if order == "oldest" else "DESC"
