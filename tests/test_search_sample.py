@@ -165,8 +165,9 @@ def test_a_sample_the_sparser_one_shows_too_small_is_not_read_and_the_counts_are
     in_sparser = len([a for a in articles if a.pk % (2 * SAMPLE) == 0])
     assert in_sparser  # 48 ids in a row hold a multiple of 32
     monkeypatch.setattr(facet_module, "LEVELS", (2 * SAMPLE, SAMPLE))
-    # The one in 16 should hold about twice the one in 32: under half of what it needs.
-    monkeypatch.setattr(facet_module, "ESTIMATE_FROM", 4 * in_sparser + 1)
+    # The one in 16 should hold about twice the one in 32: even three standard deviations
+    # more would be less than it needs.
+    monkeypatch.setattr(facet_module, "ESTIMATE_FROM", int(2 * (in_sparser + 3 * in_sparser**0.5)) + 1)
     monkeypatch.setattr(search, "count", lambda criteria: 10**9)  # an archive big enough for both
     read = []
     facets = type(search.backend()).facets
@@ -209,3 +210,11 @@ def test_an_estimate_from_a_sparser_sample_says_which(many, client, monkeypatch)
     monkeypatch.setattr(facet_module, "LEVELS", (2 * SAMPLE, SAMPLE))
     page = client.get("/search/?q=attack").content.decode()  # 48 ids in a row: one or two even
     assert "estimated from a fixed sample of one article in 32" in page
+
+
+def test_a_sample_that_may_hold_enough_is_read():
+    # 790 in the one in 128 (a word in 10 % of a million) may mean 1,000 or more in the
+    # one in 64; 172 in the one in 64 (a word in 10 % of 100,000) cannot in the one in 16.
+    assert search._at_most(128, 790, 64) >= facet_module.ESTIMATE_FROM
+    assert search._at_most(64, 172, 16) < facet_module.ESTIMATE_FROM
+    assert search._at_most(128, 0, 16) == 0

@@ -87,15 +87,25 @@ def facet_counts(criteria):
     for sample in LEVELS:
         if archive < sample * ESTIMATE_FROM:
             continue  # too few entries to hold enough matches, however broad the query
-        if sparser is not None and sparser[1] * sparser[0] / sample < ESTIMATE_FROM / 2:
-            # The sparser sample expects this one to hold half of what it needs, or less:
-            # count exactly rather than read it in vain (a phrase: 13 ms of 80).
+        if sparser is not None and _at_most(*sparser, sample) < ESTIMATE_FROM:
+            # The sparser sample shows this one cannot hold what it needs: count exactly
+            # rather than read it in vain (a phrase at a million: 13 ms of 80; a word in
+            # 10 % of 100,000: 8 ms of 35).
             break
         sampled = search.facets(criteria, sample=sample)
         if sampled.total >= ESTIMATE_FROM:
             return sampled.scaled(sample)
         sparser = (sample, sampled.total)
     return search.facets(criteria)
+
+
+def _at_most(sparser, found, sample):
+    """The most matches the sample of one in `sample` can be expected to hold, when the
+    sparser one of one in `sparser` (within it) held `found`: three standard deviations
+    (a Poisson count's) above the scaled count."""
+    import math
+
+    return (found + 3 * math.sqrt(found)) * sparser / sample
 
 
 def reindex(article_ids):

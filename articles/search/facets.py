@@ -32,7 +32,7 @@ ESTIMATE_FROM = 1_000
 # has 7,812, counted in 53 ms, and still ESTIMATE_FROM or more wherever it is used. A word
 # in 10 % has about 800 in the one in 128, too few, and 1,600 in the one in 64: 14 ms
 # against 35 for the one in 16. A level is skipped when the sparser one counted shows that
-# it would hold less than half of ESTIMATE_FROM.
+# it cannot hold ESTIMATE_FROM: its count scaled, three standard deviations up, is less.
 LEVELS = (128, 64, SAMPLE)
 
 
