@@ -664,25 +664,34 @@ class BulkLoad:
 
     MIN_ARTICLES = 20_000
 
-    def __init__(self, articles, *, history=False):
+    def __init__(self, articles, *, history=False, search_only=False):
         from .search.postgres import POSTINGS, SAMPLE_TABLE
         from .search.postgres import TABLE as SEARCH_TABLE
         from .search.sqlite import FACETS
 
-        self.tables = [
-            Article._meta.db_table, Article.regions.through._meta.db_table,
-            Article.credits.through._meta.db_table, Quote._meta.db_table,
-            *((SEARCH_TABLE, SAMPLE_TABLE, POSTINGS) if connection.vendor == "postgresql" else (FACETS,)),
-        ]
-        if history:
-            self.tables.append(Article.history.model._meta.db_table)
-        self.big = articles >= self.MIN_ARTICLES and articles >= Article.objects.count()
+        search_tables = [SEARCH_TABLE, SAMPLE_TABLE, POSTINGS] if connection.vendor == "postgresql" else [FACETS]
+        if search_only:
+            # The search index written again from the articles (search.rebuild): its tables
+            # are emptied first, so the load is as big as what they will hold.
+            self.tables = search_tables
+            self.big = articles >= self.MIN_ARTICLES
+        else:
+            self.tables = [
+                Article._meta.db_table, Article.regions.through._meta.db_table,
+                Article.credits.through._meta.db_table, Quote._meta.db_table, *search_tables,
+            ]
+            if history:
+                self.tables.append(Article.history.model._meta.db_table)
+            self.big = articles >= self.MIN_ARTICLES and articles >= Article.objects.count()
         self.indexes, self.keys = [], []
 
     @staticmethod
-    def of(articles, *, history=False):
-        """The load of this many articles; `begin()` it inside the transaction."""
-        return (_PostgresBulkLoad if connection.vendor == "postgresql" else _SQLiteBulkLoad)(articles, history=history)
+    def of(articles, *, history=False, search_only=False):
+        """The load of this many articles (into the search tables alone, with `search_only`);
+        `begin()` it inside the transaction."""
+        return (_PostgresBulkLoad if connection.vendor == "postgresql" else _SQLiteBulkLoad)(
+            articles, history=history, search_only=search_only
+        )
 
     @classmethod
     def start(cls, articles, *, history=False):

@@ -170,6 +170,36 @@ def test_generate_corpus_writes_the_index_rows_and_counts_that_indexing_writes(m
     assert index_snapshot() == loaded
 
 
+def sample_and_triggers():
+    """PostgreSQL's sample table (ids) and the search table's triggers, enabled or not."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT article_id FROM articles_search_sample ORDER BY 1")
+        sample = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            "SELECT tgname, tgenabled FROM pg_trigger WHERE tgrelid = 'articles_search'::regclass"
+            " AND NOT tgisinternal ORDER BY 1"
+        )
+        return sample, cursor.fetchall()
+
+
+@pytest.mark.django_db
+def test_a_big_rebuild_writes_what_indexing_writes_and_puts_the_tables_back(monkeypatch):
+    call_command("load_regions")
+    call_command("generate_corpus", articles=130, seed=6, batch_size=50, workers=1, stdout=io.StringIO())
+    schema, loaded, sample = schema_snapshot(), index_snapshot(), sample_and_triggers()
+    assert len(loaded[0]) >= 130 and loaded[1]
+    monkeypatch.setattr(BulkLoad, "MIN_ARTICLES", 0)  # the bulk way, as for 20,000 or more
+    backend, written = type(search.backend()), []
+    write_bulk = backend.write_bulk
+    monkeypatch.setattr(backend, "write_bulk", lambda self, entries: written.extend(entries) or write_bulk(self, entries))
+    assert search.rebuild() == Article.objects.published().count() == len(written)
+    assert schema_snapshot() == schema
+    assert index_snapshot() == loaded  # rows, postings and counts
+    assert sample_and_triggers() == sample
+
+
 def planner_rows(table):
     """How many rows the planner's statistics say the table has; None without statistics."""
     with connection.cursor() as cursor:

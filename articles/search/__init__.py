@@ -116,17 +116,36 @@ def reindex(article_ids):
 
 
 def rebuild(batch_size=2000, progress=None):
-    """Index every article again, in batches; returns how many were indexed."""
+    """Index every published article again, in batches, in one transaction; returns how many
+    were indexed. A whole archive of 20,000 articles or more is written as a bulk load
+    (importing.BulkLoad): the search tables' indexes, triggers and keys are set aside and made
+    again at the end, the entries go in by COPY and are counted once. Row by row, with the
+    RUM index kept up to date, 100,000 articles took 3 min 29 s."""
+    from django.db import transaction
+
+    from articles.caching import changed
+    from articles.importing import BulkLoad
     from articles.models import Article
 
-    from .documents import region_closure
+    from .documents import indexed_articles, region_closure
 
     search = backend()
-    search.clear()  # and the counts, which each batch adds to again
-    closure = region_closure()
     ids = list(Article.objects.published().order_by("pk").values_list("pk", flat=True))
-    for start in range(0, len(ids), batch_size):
-        search.index(ids[start : start + batch_size], closure=closure)
-        if progress:
-            progress(min(batch_size, len(ids) - start))
+    with transaction.atomic():
+        load = BulkLoad.of(len(ids), search_only=True)
+        load.begin()  # first: it runs pending checks, so that the tables may be truncated
+        search.clear(truncate=load.big)  # and the counts, which each batch adds to again
+        closure = region_closure()
+        for start in range(0, len(ids), batch_size):
+            entries = indexed_articles(ids[start : start + batch_size], closure)
+            if load.big:
+                search.write_bulk(entries)
+            else:
+                search.write(entries)
+            if progress:
+                progress(min(batch_size, len(ids) - start))
+        load.finish()
+        if load.big:
+            search.recount()
+    changed()
     return len(ids)

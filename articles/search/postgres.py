@@ -93,14 +93,24 @@ class PostgresSearch:
                 for row in rows:
                     copy.write_row(row)
 
-    def clear(self):
+    def clear(self, truncate=False):
+        """Empty the index and its counts. TRUNCATE is far faster, but not allowed while the
+        transaction has deferred foreign-key checks pending: inside a transaction, only with
+        `truncate` (a bulk load, which runs them first)."""
         with connection.cursor() as cursor:
-            # TRUNCATE is far faster, but not allowed while the transaction has deferred
-            # foreign-key checks pending.
             cursor.execute(
-                f"DELETE FROM {TABLE}" if connection.in_atomic_block else f"TRUNCATE {TABLE}, {SAMPLE_TABLE}, {POSTINGS}"
+                f"TRUNCATE {TABLE}, {SAMPLE_TABLE}, {POSTINGS}" if truncate or not connection.in_atomic_block
+                else f"DELETE FROM {TABLE}"
             )
         counts.clear()
+
+    def write_bulk(self, entries):
+        """Write fresh entries by binary COPY, uncounted: for a bulk load, which recounts
+        at the end."""
+        from ..importing import copy_search_rows
+
+        if entries:
+            copy_search_rows(entries)
 
     def forget(self, article_ids):
         """Remove these articles' entries (and count them out) now."""

@@ -80,11 +80,19 @@ class SQLiteSearch:
             [(row[0], kind, value) for row in rows for kind, value in row[5]],
         )
 
-    def clear(self):
+    def clear(self, truncate=False):
+        """Empty the index and its counts (SQLite has no TRUNCATE: `truncate` is
+        PostgreSQL's)."""
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {TABLE}")
             cursor.execute(f"DELETE FROM {FACETS}")
         counts.clear()
+
+    def write_bulk(self, entries):
+        """Write fresh entries, uncounted: for a bulk load, which recounts at the end."""
+        if entries:
+            with connection.cursor() as cursor:
+                self.insert_rows(cursor, [self.row(e) for e in entries])
 
     def prepare(self):
         """Nothing to set up beyond the migrations: FTS5 ranks with bm25."""
