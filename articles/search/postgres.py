@@ -315,10 +315,11 @@ class PostgresSearch:
     def facets(self, criteria, sample=None):
         """facets.FacetCounts of the entries matching `criteria` (in the sample of one in
         `sample`, if given), in one query: the matching rows are read once, then each array
-        is unnested and grouped. Unnested in the select list, not as a function in FROM:
-        a function scan per matching row doubled the grouping's time (11,000 matches:
-        33 -> 17 ms). Months by date_part, a float, not extract, a numeric. The sample is the one the index table's trigger keeps
-        (migration 0009), one in facets.SAMPLE, or a sparser one within it."""
+        is unnested and grouped. Unnested in the select list, not as a function in FROM: a
+        function scan per matching row doubled the grouping's time (11,000 matches: 33 ->
+        17 ms). Months by date_part, a float, not extract, a numeric. The sample is the one
+        the index table's trigger keeps (migration 0009), one in facets.SAMPLE, or a sparser
+        one within it."""
         if sample is not None and sample % SAMPLE:
             raise ValueError(f"the index keeps a sample of one in {SAMPLE}: one in {sample} is not within it")
         where, params = self._where(criteria)
@@ -372,7 +373,9 @@ class PostgresSearch:
         inside = connection.in_atomic_block
         with transaction.atomic(), connection.cursor() as cursor:
             # And room to group a broad query's hundreds of thousands of facet values in
-            # memory rather than in temporary files (the default work_mem is 4 MB).
+            # memory rather than in temporary files (the default work_mem is 4 MB). No JIT:
+            # plans over a million rows pass jit_above_cost, and compiling takes longer
+            # than these queries run.
             cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL work_mem = '64MB'; SET LOCAL jit = off")
             yield cursor
             if inside:  # a savepoint keeps the settings until the outer transaction ends
