@@ -257,11 +257,15 @@ def timeline(counts, filters, query):
     start_mark, end_mark = "\x00start\x00", "\x00end\x00"
     template = search_url(query, date_from=start_mark, date_to=end_mark)
     start_quoted, end_quoted = quote_plus(start_mark), quote_plus(end_mark)
+    # A parameter of the page's own that holds a marker (junk the form never sees) would
+    # be filled in too: then each link is encoded on its own.
+    filled = template.count(start_quoted) == template.count(end_quoted) == 1
     for month in line.months:
         if month.count:
             start = max(filter(None, [month.start, date_from]))
             end = min(filter(None, [month.end, date_to]))
-            month.url = template.replace(start_quoted, start.isoformat()).replace(end_quoted, end.isoformat())
+            month.url = (template.replace(start_quoted, start.isoformat()).replace(end_quoted, end.isoformat())
+                         if filled else search_url(query, date_from=start.isoformat(), date_to=end.isoformat()))
     return line
 
 

@@ -149,6 +149,10 @@ def test_each_month_links_as_the_search_would_link_to_its_dates(client, archive)
         start, end = max(month.start, datetime.date(2000, 1, 1)), min(month.end, datetime.date(2016, 2, 10))
         assert month.url == search_url(query, date_from=start.isoformat(), date_to=end.isoformat())
     assert months[-1].url.endswith("&date_to=2016-02-10&region=iraq&date_from=2016-02-01")
+    # A parameter the page does not read, holding what the links are made with, stays as given.
+    junk = client.get("/search/?q=attack&x=%00start%00").context["timeline"].months
+    assert all(m.url.endswith("&x=%00start%00&date_from=" + m.start.isoformat() + "&date_to=" + m.end.isoformat())
+               for m in junk if m.count)
 
 
 def test_the_timeline_is_svg_bars_sized_by_attributes_with_a_table_of_links(client, archive):
