@@ -9,6 +9,8 @@
 - ``indexing``: keeps the index in step with every write.
 """
 
+import math
+
 from .query import All, Any, parse
 
 # Nothing here imports Django at import time: the language modules stay usable without it.
@@ -103,8 +105,6 @@ def _at_most(sparser, found, sample):
     """The most matches the sample of one in `sample` can be expected to hold, when the
     sparser one of one in `sparser` (within it) held `found`: three standard deviations
     (a Poisson count's) above the scaled count."""
-    import math
-
     return (found + 3 * math.sqrt(found)) * sparser / sample
 
 
@@ -134,7 +134,8 @@ def rebuild(batch_size=2000, progress=None):
     with transaction.atomic():
         load = BulkLoad.of(len(ids), search_only=True)
         load.begin()  # first: it runs pending checks, so that the tables may be truncated
-        search.clear(truncate=load.big)  # and the counts, which each batch adds to again
+        # And the counts: each batch adds to them again, or, in bulk, they are made at the end.
+        search.clear(truncate=load.big)
         closure = region_closure()
         for start in range(0, len(ids), batch_size):
             entries = indexed_articles(ids[start : start + batch_size], closure)
