@@ -26,7 +26,7 @@ from . import search
 from .gazetteer import AmbiguousName, Directory, UnknownName, region_directory
 from .models import Article, Person, Quote, Source, article_slug
 from .search.documents import IndexedArticle, region_closure
-from .search.compile import labelled_positions
+from .search.compile import PROMINENT_WEIGHT, labelled_positions
 from .search.evaluate import MAX_POSITION, MAX_POSITIONS_PER_LEXEME
 from .search.text import tokens
 
@@ -97,7 +97,7 @@ class CheckedLine:
     regions: list  # ids
     quotes: list  # (person name, description, text, given_to name)
     tokens: list | None = None  # text.tokens of title, summary, body and each quote's text
-    document: tuple | None = None  # or the index's binary tsvector, with the speakers it was made with
+    document: tuple | None = None  # or the index's binary tsvectors (_tsvectors), with the speakers they were made with
 
 
 @dataclass
@@ -631,7 +631,7 @@ def _check_lines(chunk):
                 title, summary, body, *said = tokens
                 speakers = [name for name, _, _, _ in line.quotes]
                 quoted = _quoted(importer._name_tokens, speakers, said)
-                line.document = (_tsvector(list(zip([title, summary, body, quoted], "ABCC"))), speakers)
+                line.document = (_tsvectors(list(zip([title, summary, body, quoted], "ABCC"))), speakers)
             else:
                 line.tokens = tokens
         results.append((number, line))
@@ -917,30 +917,37 @@ def _int8_array_struct(length):
     return struct.Struct(">iiiiii" + "iq" * length)
 
 
-def _tsvector(fields):
-    """A tsvector's binary form (tsvectorsend's): the lexemes in PostgreSQL's order, each
-    with its positions; the same value `tsvector_literal` of these fields parses to, laid
-    out as PostgreSQL lays out a parsed one. `fields` as tsvector_literal takes them."""
+def _tsvectors(fields):
+    """The binary forms (tsvectorsend's) of a document's tsvector and of its prominent
+    lexemes' (compile.PROMINENT_WEIGHT): the lexemes in PostgreSQL's order, each with its
+    positions; the same values `tsvector_literals` of these fields parse to, laid out as
+    PostgreSQL lays out a parsed one. `fields` as tsvector_literal takes them."""
     entries = labelled_positions(fields, _weighted_positions)
-    parts = [_LENGTH.pack(len(entries))]
-    lexemes, counts = _LEXEMES, _POSITION_COUNTS
+    parts, prominent = [_LENGTH.pack(len(entries))], []
+    lexemes, counts, limit = _LEXEMES, _POSITION_COUNTS, MAX_POSITIONS_PER_LEXEME
     # PostgreSQL orders lexemes by their bytes; UTF-8 keeps the order of code points, which
     # is how Python orders strings.
     for tok in sorted(entries):
         positions = entries[tok]
-        if len(positions) > MAX_POSITIONS_PER_LEXEME:
-            positions = positions[:MAX_POSITIONS_PER_LEXEME]
-        parts.append(lexemes[tok])
-        parts.append(counts[len(positions)])
-        parts += positions
+        if len(positions) > limit:
+            positions = positions[:limit]
+        entry = [lexemes[tok], counts[len(positions)], *positions]
+        parts += entry
+        if positions[0][0] >= _PROMINENT_BITS:
+            prominent.append(entry)
     data = b"".join(parts)
-    return _LENGTH.pack(len(data)) + data
+    kept = b"".join(itertools.chain([_LENGTH.pack(len(prominent))], *prominent))
+    return _LENGTH.pack(len(data)) + data, _LENGTH.pack(len(kept)) + kept
+
+
+_WEIGHT_BITS = {"A": 3, "B": 2, "C": 1, "D": 0}
+_PROMINENT_BITS = _WEIGHT_BITS[PROMINENT_WEIGHT] << 6  # a position's first byte, at least
 
 
 @functools.cache
 def _weighted_positions(weight):
     """Position -> its two bytes with `weight` (A-D) in the top two bits."""
-    bits = {"A": 3, "B": 2, "C": 1, "D": 0}[weight] << 14
+    bits = _WEIGHT_BITS[weight] << 14
     return [struct.pack(">H", bits | position) for position in range(MAX_POSITION + 1)]
 
 
@@ -962,21 +969,21 @@ _ENCODERS = {
     "date": lambda value: _INT4.pack(4, value.toordinal() - _DAY_ZERO),
     "timestamptz": lambda value: _INT8.pack(8, (value - _TIME_ZERO) // _MICROSECOND),
     "int8[]": _int8_array,
-    "tsvector": lambda value: value if isinstance(value, bytes) else _tsvector(value),
+    "tsvector": bytes,  # made by _tsvectors, ready to write
 }
 
 
-# The search table's row as PostgresSearch.row makes it, the document left as its fields for
-# `copy_binary` (title A, summary B, body and quotes C): a test holds the two together.
-SEARCH_COLUMNS = ("article_id", "media_id", "published_on", "regions", "sources", "people", "document")
-SEARCH_TYPES = ("int8", "int8", "date", "int8[]", "int8[]", "int8[]", "tsvector")
+# The search table's row as PostgresSearch.row makes it, its tsvectors made by `_tsvectors`
+# from the fields (title A, summary B, body and quotes C): a test holds the two together.
+SEARCH_COLUMNS = ("article_id", "media_id", "published_on", "regions", "sources", "people", "document", "prominent")
+SEARCH_TYPES = ("int8", "int8", "date", "int8[]", "int8[]", "int8[]", "tsvector", "tsvector")
 
 
 def search_row(entry):
-    """An entry's row; its document may come ready-made, as `_tsvector` makes it."""
+    """An entry's row; its tsvectors may come ready-made, as `_tsvectors` makes them."""
     e = entry
-    document = getattr(e, "document", None) or list(zip(e.fields, "ABCC"))
-    return (e.article_id, e.media_id, e.published_on, e.regions, e.sources, e.people, document)
+    document, prominent = getattr(e, "document", None) or _tsvectors(list(zip(e.fields, "ABCC")))
+    return (e.article_id, e.media_id, e.published_on, e.regions, e.sources, e.people, document, prominent)
 
 
 def copy_search_rows(entries):

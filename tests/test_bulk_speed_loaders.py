@@ -18,9 +18,9 @@ from django.db import connection
 
 from articles import search
 from articles.corpus import _Lookup
-from articles.importing import BulkLoad, Importer, _tsvector
+from articles.importing import BulkLoad, Importer, _tsvectors
 from articles.models import Article, Person, Quote
-from articles.search.compile import tsvector_literal
+from articles.search.compile import tsvector_literal, tsvector_literals
 from articles.search.evaluate import MAX_POSITION, MAX_POSITIONS_PER_LEXEME
 from tests.builders import COMMITTED, clear_archive, jsonl, record
 
@@ -80,11 +80,25 @@ DOCUMENTS = [
 
 @pytest.mark.parametrize("fields", DOCUMENTS)
 def test_the_binary_document_holds_what_the_literal_says(fields):
-    decoded = decode_tsvector(_tsvector(fields))
-    assert decoded == parse_literal(tsvector_literal(fields))
+    document, prominent = map(decode_tsvector, _tsvectors(fields))
+    literal, prominent_literal = tsvector_literals(fields)
+    assert document == parse_literal(literal) == parse_literal(tsvector_literal(fields))
+    assert prominent == parse_literal(prominent_literal)
     # PostgreSQL's order: by bytes, shorter first
-    assert list(decoded) == sorted(decoded, key=lambda lexeme: lexeme.encode())
-    assert all(len(p) <= MAX_POSITIONS_PER_LEXEME and p[-1][0] <= MAX_POSITION for p in decoded.values())
+    for decoded in (document, prominent):
+        assert list(decoded) == sorted(decoded, key=lambda lexeme: lexeme.encode())
+    assert all(len(p) <= MAX_POSITIONS_PER_LEXEME and p[-1][0] <= MAX_POSITION for p in document.values())
+    # The prominent lexemes: every lexeme whose first position is weighted A, with all of
+    # its positions.
+    assert prominent == {lexeme: p for lexeme, p in document.items() if p[0][1] == "A"}
+
+
+def test_the_prominent_lexemes_are_a_title_s_words():
+    fields = [(["isi", "attack"], "A"), (["attack", "on", "isi"], "B"), (["bab", "attack"], "C")]
+    document, prominent = map(parse_literal, tsvector_literals(fields))
+    assert prominent == {"isi": document["isi"], "attack": document["attack"]}
+    assert prominent["attack"] == [(2, "A"), (4, "B"), (9, "C")]
+    assert tsvector_literals([([], "A"), (["x"], "C")]) == ("'x':1C", "")
 
 
 def test_random_binary_documents_hold_what_their_literals_say():
@@ -95,7 +109,9 @@ def test_random_binary_documents_hold_what_their_literals_say():
             ([rng.choice(words) for _ in range(rng.choice([0, 1, 5, 300, 2000]))], rng.choice("ABCD"))
             for _ in range(rng.randint(0, 4))
         ]
-        assert decode_tsvector(_tsvector(fields)) == parse_literal(tsvector_literal(fields))
+        document, prominent = _tsvectors(fields)
+        assert decode_tsvector(document) == parse_literal(tsvector_literal(fields))
+        assert decode_tsvector(prominent) == parse_literal(tsvector_literals(fields)[1])
 
 
 @pytest.mark.django_db
@@ -103,8 +119,9 @@ def test_random_binary_documents_hold_what_their_literals_say():
 def test_postgresql_reads_the_binary_document_as_it_parses_the_literal(fields):
     postgres_only()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT tsvectorsend(%s::tsvector)", [tsvector_literal(fields)])
-        assert bytes(cursor.fetchone()[0]) == _tsvector(fields)[4:]
+        cursor.execute("SELECT tsvectorsend(%s::tsvector), tsvectorsend(%s::tsvector)", tsvector_literals(fields))
+        document, prominent = cursor.fetchone()
+        assert (bytes(document), bytes(prominent)) == tuple(data[4:] for data in _tsvectors(fields))
 
 
 # --- generate_corpus --------------------------------------------------------------------------
@@ -115,10 +132,11 @@ def index_snapshot():
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                "SELECT a.media_id, s.published_on, s.regions, s.sources, s.people, tsvectorsend(s.document)"
+                "SELECT a.media_id, s.published_on, s.regions, s.sources, s.people, tsvectorsend(s.prominent),"
+                " tsvectorsend(s.document)"
                 " FROM articles_search s JOIN articles_article a ON a.id = s.article_id ORDER BY 1"
             )
-            rows = [(*row[:-1], bytes(row[-1])) for row in cursor.fetchall()]
+            rows = [(*row[:-2], bytes(row[-2]), bytes(row[-1])) for row in cursor.fetchall()]
             cursor.execute(
                 "SELECT a.media_id, p.kind, p.value, p.published_on, p.media_id FROM articles_search_postings p"
                 " JOIN articles_article a ON a.id = p.article_id ORDER BY 1, 2, 3"

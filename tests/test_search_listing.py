@@ -226,7 +226,7 @@ def test_without_rum_the_newest_matches_are_ranked_and_older_ones_follow_newest_
         cursor.execute("DROP INDEX IF EXISTS articles_search_rank")
         cursor.execute("CREATE INDEX IF NOT EXISTS articles_search_document ON articles_search USING gin (document)")
     # Asked once per connection; the next test asks again (the index comes back with the rollback).
-    monkeypatch.setattr(connection.connection, "archive_ranks_with_index", None, raising=False)
+    monkeypatch.setattr(connection.connection, "archive_rum_indexes", None, raising=False)
     assert not postgres.PostgresSearch.ranks_with_index()
     monkeypatch.setattr(postgres, "RANK_CAP", 6)
     assert_the_newest_are_ranked(criteria_of("q=refinery OR attack"), cap=6)
@@ -291,3 +291,54 @@ def test_equally_relevant_matches_go_newest_first_across_page_boundaries(tree):
     tied = Article.objects.filter(media_id__lt=7100)
     newest_first = list(tied.order_by("-published_on", "-media_id").values_list("pk", flat=True))
     assert [pk for pk in everything if pk in set(newest_first)] == newest_first
+
+
+@needs_postgres
+@pytest.mark.django_db
+def test_a_word_s_pages_ranked_from_where_it_is_prominent_are_those_of_ranking_every_match(tree, monkeypatch):
+    """A page of a one-word search is ranked among the articles with the word in their title
+    while there are enough of them, and is the page that ranking every match gives, filters
+    and exclusions included; past them, every match is ranked."""
+    from articles.search import postgres
+    from articles.search.compile import to_tsquery
+
+    if not postgres.PostgresSearch.ranks_with_index():
+        pytest.skip("this PostgreSQL has no rum extension (make install adds it): without it nothing is ranked this way")
+    rng = random.Random(12)
+    for n in range(60):
+        # In the title of one article in three, sometimes again in the summary and body; in
+        # the others, up to eight times in the body: more often than in a title, never first.
+        in_title = n % 3 == 0
+        make_article(
+            ("Refinery fire " if in_title else "Fire ") + f"report {n}",
+            summary="refinery " * rng.randint(0, 2) + "summary",
+            body=" ".join(["refinery"] * rng.randint(0 if in_title else 1, 8) + ["pipeline"] * (n % 4 == 1) + ["words"] * 5),
+            published_on=datetime.date(2015, 1, 1) + datetime.timedelta(days=rng.randint(0, 3)),
+            regions=[tree["baiji"]] if n % 2 else [tree["aleppo"]],
+        )
+    monkeypatch.setattr(postgres, "RANK_LOOKAHEAD", 1)  # ties past the page's end read in rounds
+    columns = []
+    page_by_index = postgres.PostgresSearch._page_by_index
+
+    def spy(*args, column="document", **kwargs):
+        columns.append(column)
+        return page_by_index(*args, column=column, **kwargs)
+
+    monkeypatch.setattr(postgres.PostgresSearch, "_page_by_index", staticmethod(spy))
+    backend = search.backend()
+    for query, prominent in (("q=refinery", 20), ("q=refinery -pipeline", 15), ("q=refinery&region=baiji", 10)):
+        criteria = criteria_of(query)
+        where, params = backend._where(criteria)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT article_id FROM articles_search WHERE {where}"
+                " ORDER BY document <=> %s::tsquery, published_on DESC, media_id DESC",
+                [*params, to_tsquery(criteria.include)],
+            )
+            every = [pk for (pk,) in cursor.fetchall()]
+        assert len(every) > prominent
+        for offset, limit in ((0, 4), (4, 3), (0, prominent), (prominent - 2, 4), (prominent + 1, 5)):
+            columns.clear()
+            assert backend.page(criteria, "relevance", offset, limit) == every[offset : offset + limit], (query, offset)
+            # Within the prominent articles, from their index alone; else ranking every match.
+            assert columns == (["prominent"] if offset + limit <= prominent else ["prominent", "document"]), (query, offset)

@@ -6,13 +6,15 @@ SEARCH_TEST_PG_DSN, by default the local test server ``host=127.0.0.1 port=5432 
 dbname=test``; the module is skipped when nothing answers there.
 """
 
+import importlib
 import os
+import random
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from articles.search.compile import to_tsquery, tsvector_literal
+from articles.search.compile import to_tsquery, tsvector_literal, tsvector_literals
 from articles.search.evaluate import MAX_POSITION, MAX_POSITIONS_PER_LEXEME
 from articles.search.query import All, Phrase, Term, parse
 from articles.search.text import MAX_TOKEN_BYTES, STOP_WORDS, stem, tokens, words
@@ -208,3 +210,18 @@ def test_stems_equal_postgresqls_english_stem_but_for_snowball_3_changes(pg):
     differing = {w: lexemes[0] for w, lexemes in rows if lexemes != [stem(w)]}
     assert set(differing) <= set(SNOWBALL_3_CHANGES)
     assert {w: lexemes[0] for w, lexemes in rows if w in SNOWBALL_3_CHANGES} == SNOWBALL_3_CHANGES
+
+
+def test_the_migration_gives_existing_documents_the_prominent_lexemes_indexing_writes(pg):
+    # An archive indexed before the prominent lexemes had a column gets them from its
+    # documents, laid out as tsvector_literals lays them out: title (A) first.
+    prominent_of = importlib.import_module("articles.migrations.0012_search_prominent").PROMINENT
+    rng = random.Random(4)
+    vocabulary = ["oil", "refineri", "attack", "it's", "a\\b", "ñ", "x", "mosul"]
+    for _ in range(200):
+        fields = [([rng.choice(vocabulary) for _ in range(rng.choice([0, 1, 3, 20, 300]))], weight) for weight in "ABCC"]
+        document, prominent = tsvector_literals(fields)
+        (same,) = pg.execute(
+            f"SELECT {prominent_of} = %s::tsvector FROM (SELECT %s::tsvector AS document) d", (prominent, document)
+        ).fetchone()
+        assert same, fields

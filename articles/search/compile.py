@@ -54,11 +54,20 @@ __all__ = [
     "to_fts5",
     "to_tsquery",
     "tsvector_literal",
+    "tsvector_literals",
 ]
 
 FTS5_TOKENIZE = "ascii"
 FTS5_FILLER = "\ue000"
 _WEIGHTS = ("A", "B", "C", "D")  # D is PostgreSQL's default weight and is not written
+# A document's prominent lexemes are those whose first position has this weight: with the
+# title laid out first and weighted A, the title's words. RUM scores a one-word query by the
+# word's occurrences in order, each weighted (A 1.0, B 0.4, C 0.2) and divided by the square
+# of its rank among them, over pi^2/6: at least 1.0 / 1.645 = 0.61 when the first occurrence
+# is A, at most 0.4 when it is not. So for one word, every article where it is prominent
+# outranks every article where it is not, and a page of the first can be ranked from the
+# prominent lexemes alone (search/postgres.py).
+PROMINENT_WEIGHT = "A"
 
 
 # --- PostgreSQL -----------------------------------------------------------------------------
@@ -100,17 +109,23 @@ def tsvector_literal(fields: Sequence[tuple[Sequence[str], str]]) -> str:
     Empty fields give the empty tsvector ``''``. Always within PostgreSQL's limits for tokens
     from ``text.tokens``: at most 16,383 lexemes of at most 60 bytes, which stays under 1 MB.
     """
+    return tsvector_literals(fields)[0]
+
+
+def tsvector_literals(fields: Sequence[tuple[Sequence[str], str]]) -> tuple[str, str]:
+    """``(document, prominent)``: ``tsvector_literal(fields)``, and the tsvector text of its
+    prominent lexemes alone (see ``PROMINENT_WEIGHT``) with all their positions."""
     # Bulk loads spend much of their time here, hence the ready-made position labels and
     # quoted lexemes.
     entries = labelled_positions(fields, _position_labels)
     quoted, limit = _QUOTED_LEXEMES, MAX_POSITIONS_PER_LEXEME
     # A lexeme keeps its first 256 positions: cutting here is cheaper than counting above.
-    return " ".join(
-        [
-            quoted[tok] + ",".join(positions if len(positions) <= limit else positions[:limit])
-            for tok, positions in entries.items()
-        ]
-    )
+    parts = [
+        quoted[tok] + ",".join(positions if len(positions) <= limit else positions[:limit])
+        for tok, positions in entries.items()
+    ]
+    prominent = [part for part, positions in zip(parts, entries.values()) if positions[0][-1] == PROMINENT_WEIGHT]
+    return " ".join(parts), " ".join(prominent)
 
 
 def labelled_positions(fields, labels_of) -> dict:

@@ -3,10 +3,12 @@
 `articles_search` holds one row per published article: its date and media ID (for ordering),
 the ids of its regions (with every region above them), sources and people (for filters and
 facets without joins), and a weighted tsvector of our own tokens (title A, summary B, body
-and quotes C), written as a literal so that PostgreSQL never re-parses our words.
+and quotes C), written as a literal so that PostgreSQL never re-parses our words, and the
+same for its prominent lexemes alone (the title's words: see compile.PROMINENT_WEIGHT).
 """
 
 import contextlib
+import dataclasses
 import json
 
 from django.db import connection, transaction
@@ -14,14 +16,16 @@ from django.db.models.expressions import RawSQL
 
 from ..caching import cached
 from . import counts
-from .compile import to_tsquery, tsvector_literal
+from .compile import to_tsquery, tsvector_literals
 from .documents import indexed_articles
 from .facets import SAMPLE, Criteria, FacetCounts
-from .query import All
+from .query import All, Term
 
 TABLE = "articles_search"
 SAMPLE_TABLE = "articles_search_sample"  # one entry in facets.SAMPLE, kept by a trigger (migration 0009)
 RANK_INDEX = "articles_search_rank"  # RUM, where the extension is installed (migration 0007)
+# RUM on each entry's prominent lexemes (compile.PROMINENT_WEIGHT), with the other (migration 0012)
+PROMINENT_INDEX = "articles_search_prominent"
 # Each region's, source's and person's entries in date order, kept by a trigger (migration
 # 0010); a big bulk load sets the trigger aside and fills the table with FILL_POSTINGS.
 POSTINGS = "articles_search_postings"
@@ -83,11 +87,11 @@ class PostgresSearch:
         e = entry
         return (
             e.article_id, e.media_id, e.published_on, e.regions, e.sources, e.people,
-            tsvector_literal(list(zip(e.fields, "ABCC"))),
+            *tsvector_literals(list(zip(e.fields, "ABCC"))),
         )
 
     def write_rows(self, rows, cursor=None):
-        copy_sql = f"COPY {TABLE} (article_id, media_id, published_on, regions, sources, people, document) FROM STDIN"
+        copy_sql = f"COPY {TABLE} (article_id, media_id, published_on, regions, sources, people, document, prominent) FROM STDIN"
         with (cursor or connection.cursor()) as cursor:
             with cursor.connection.cursor().copy(copy_sql) as copy:
                 for row in rows:
@@ -120,8 +124,8 @@ class PostgresSearch:
         counts.recount()
 
     def prepare(self):
-        """Rank with RUM if this server has the extension and the index is missing (it was
-        installed after migration 0007 ran): returns whether the index ranks now."""
+        """Rank with RUM if this server has the extension and the indexes are missing (it
+        was installed after migration 0007 ran): returns whether the index ranks now."""
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'rum'")
             if cursor.fetchone() is None:
@@ -131,22 +135,29 @@ class PostgresSearch:
                 cursor.execute("CREATE EXTENSION IF NOT EXISTS rum")
                 cursor.execute(f"CREATE INDEX {RANK_INDEX} ON {TABLE} USING rum (document rum_tsvector_ops)")
                 cursor.execute("DROP INDEX IF EXISTS articles_search_document")  # RUM answers @@ as well
-        connection.connection.archive_ranks_with_index = None
+            cursor.execute(f"CREATE INDEX IF NOT EXISTS {PROMINENT_INDEX} ON {TABLE} USING rum (prominent rum_tsvector_ops)")
+        connection.connection.archive_rum_indexes = None
         return True
 
     @staticmethod
     def ranks_with_index():
-        """Whether the RUM index ranks matches (else the capped ranking: see RANK_CAP).
-        Asked once per database connection: a new index is seen by the next connection."""
+        """Whether the RUM index ranks matches (else the capped ranking: see RANK_CAP)."""
+        return RANK_INDEX in PostgresSearch._rum_indexes()
+
+    @staticmethod
+    def _rum_indexes():
+        """Which of the RUM indexes are there. Asked once per database connection: a new
+        index is seen by the next connection."""
         raw = connection.connection
-        known = getattr(raw, "archive_ranks_with_index", None)
+        known = getattr(raw, "archive_rum_indexes", None)
         if known is None:
             with connection.cursor() as cursor:
-                cursor.execute("SELECT 1 FROM pg_indexes WHERE tablename = %s AND indexname = %s", [TABLE, RANK_INDEX])
-                known = cursor.fetchone() is not None
+                cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s AND indexname = ANY(%s)",
+                               [TABLE, [RANK_INDEX, PROMINENT_INDEX]])
+                known = frozenset(name for (name,) in cursor.fetchall())
             raw = connection.connection
             try:
-                raw.archive_ranks_with_index = known
+                raw.archive_rum_indexes = known
             except AttributeError:  # a connection class that takes no attributes: ask every time
                 pass
         return known
@@ -201,7 +212,10 @@ class PostgresSearch:
             return [row[0] for row in self._fetch(criteria, sql, [*params, limit, offset])]
         query = to_tsquery(criteria.include)
         if self.ranks_every_match(criteria):
-            return self._page_by_index(criteria, where, params, query, offset, limit)
+            with self._searching() as cursor:
+                if (ids := self._page_of_prominent(cursor, criteria, offset, limit)) is not None:
+                    return ids
+                return self._page_by_index(cursor, where, params, query, offset, limit)
         return self._page_capped(criteria, where, params, query, offset, limit)
 
     def ranks_every_match(self, criteria):
@@ -227,25 +241,48 @@ class PostgresSearch:
             plan = json.loads(plan)
         return plan[0]["Plan"]["Plan Rows"]
 
-    def _page_by_index(self, criteria, where, params, query, offset, limit):
+    def _page_of_prominent(self, cursor, criteria, offset, limit):
+        """The page's ids for a query of one word, ranked among the articles where the word
+        is prominent, from their far smaller RUM index (a word in 10 % of a million articles
+        is prominent in about 2,000); None when the query is not one word, or when fewer such
+        articles match than the page needs.
+
+        The page is the one ranking every match would give: every article where the word is
+        prominent outranks every article where it is not (compile.PROMINENT_WEIGHT), and the
+        word's score is made of its own positions alone, which the prominent lexemes keep
+        whole."""
+        tree = criteria.tree
+        if len(tree.include) != 1 or not isinstance(tree.include[0], Term) or PROMINENT_INDEX not in self._rum_indexes():
+            return None
+        word = to_tsquery(tree.include[0])
+        # The filters, and the exclusions if any: the word itself is matched in the
+        # prominent lexemes, which only hold it where the whole document does.
+        where, params = self._where(dataclasses.replace(criteria, tree=All((), tree.exclude)))
+        ids = self._page_by_index(cursor, f"prominent @@ %s::tsquery AND {where}", [word, *params], word, offset,
+                                  limit, column="prominent")
+        return ids if len(ids) == limit else None
+
+    @staticmethod
+    def _page_by_index(cursor, where, params, query, offset, limit, column="document"):
+        """The page's ids, the entries matching `where` ranked by the RUM index of `column`
+        (in a `_searching` cursor's transaction)."""
         want, batch = offset + limit, offset + limit + RANK_LOOKAHEAD
         sql = f"""
-            SELECT article_id, published_on, media_id, document <=> %s::tsquery FROM {TABLE}
-            WHERE {where} ORDER BY document <=> %s::tsquery
+            SELECT article_id, published_on, media_id, {column} <=> %s::tsquery FROM {TABLE}
+            WHERE {where} ORDER BY {column} <=> %s::tsquery
         """
         rows = []
-        with self._searching() as cursor:
-            cursor.execute(f"DECLARE ranked NO SCROLL CURSOR FOR {sql}", [query, *params, query])
-            while True:
-                cursor.execute(f"FETCH {int(batch)} FROM ranked")
-                fetched = cursor.fetchall()
-                rows.extend(fetched)
-                # Done when every match is read, or when a match less relevant than the
-                # page's last one shows that all its equals are among the rows.
-                if len(fetched) < batch or rows[-1][3] > rows[want - 1][3]:
-                    break
-                batch *= 4
-            cursor.execute("CLOSE ranked")
+        cursor.execute(f"DECLARE ranked NO SCROLL CURSOR FOR {sql}", [query, *params, query])
+        while True:
+            cursor.execute(f"FETCH {int(batch)} FROM ranked")
+            fetched = cursor.fetchall()
+            rows.extend(fetched)
+            # Done when every match is read, or when a match less relevant than the page's
+            # last one shows that all its equals are among the rows.
+            if len(fetched) < batch or rows[-1][3] > rows[want - 1][3]:
+                break
+            batch *= 4
+        cursor.execute("CLOSE ranked")
         rows.sort(key=lambda row: (row[3], -row[1].toordinal(), -row[2]))
         return [row[0] for row in rows[offset:want]]
 
