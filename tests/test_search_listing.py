@@ -293,21 +293,13 @@ def test_equally_relevant_matches_go_newest_first_across_page_boundaries(tree):
     assert [pk for pk in everything if pk in set(newest_first)] == newest_first
 
 
-@needs_postgres
-@pytest.mark.django_db
-def test_a_word_s_pages_ranked_from_where_it_is_prominent_are_those_of_ranking_every_match(tree, monkeypatch):
-    """A page of a one-word search is ranked among the articles with the word in their title
-    while there are enough of them, and is the page that ranking every match gives, filters
-    and exclusions included; past them, every match is ranked."""
-    from articles.search import postgres
-    from articles.search.compile import to_tsquery
-
-    if not postgres.PostgresSearch.ranks_with_index():
-        pytest.skip("this PostgreSQL has no rum extension (make install adds it): without it nothing is ranked this way")
+@pytest.fixture
+def refinery_reports(tree):
+    """Sixty reports of a refinery fire: "refinery" in the title of one in three (twenty),
+    sometimes again in the summary and body; in the others, up to eight times in the body:
+    more often than in a title, never first."""
     rng = random.Random(12)
     for n in range(60):
-        # In the title of one article in three, sometimes again in the summary and body; in
-        # the others, up to eight times in the body: more often than in a title, never first.
         in_title = n % 3 == 0
         make_article(
             ("Refinery fire " if in_title else "Fire ") + f"report {n}",
@@ -316,15 +308,29 @@ def test_a_word_s_pages_ranked_from_where_it_is_prominent_are_those_of_ranking_e
             published_on=datetime.date(2015, 1, 1) + datetime.timedelta(days=rng.randint(0, 3)),
             regions=[tree["baiji"]] if n % 2 else [tree["aleppo"]],
         )
+
+
+@needs_postgres
+@pytest.mark.django_db
+def test_a_word_s_pages_ranked_from_where_it_is_prominent_are_those_of_ranking_every_match(refinery_reports,
+                                                                                          monkeypatch):
+    """A page of a one-word search is ranked among the articles with the word in their title
+    while there are enough of them, and is the page that ranking every match gives, filters
+    and exclusions included; past them, every match is ranked."""
+    from articles.search import postgres
+    from articles.search.compile import to_tsquery
+
+    if not postgres.PostgresSearch.ranks_with_index():
+        pytest.skip("this PostgreSQL has no rum extension (make install adds it): without it nothing is ranked this way")
     monkeypatch.setattr(postgres, "RANK_LOOKAHEAD", 1)  # ties past the page's end read in rounds
     columns = []
-    page_by_index = postgres.PostgresSearch._page_by_index
+    ranked = postgres.PostgresSearch._ranked
 
     def spy(*args, column="document", **kwargs):
         columns.append(column)
-        return page_by_index(*args, column=column, **kwargs)
+        return ranked(*args, column=column, **kwargs)
 
-    monkeypatch.setattr(postgres.PostgresSearch, "_page_by_index", staticmethod(spy))
+    monkeypatch.setattr(postgres.PostgresSearch, "_ranked", staticmethod(spy))
     backend = search.backend()
     for query, prominent in (("q=refinery", 20), ("q=refinery -pipeline", 15), ("q=refinery&region=baiji", 10)):
         criteria = criteria_of(query)
@@ -342,3 +348,52 @@ def test_a_word_s_pages_ranked_from_where_it_is_prominent_are_those_of_ranking_e
             assert backend.page(criteria, "relevance", offset, limit) == every[offset : offset + limit], (query, offset)
             # Within the prominent articles, from their index alone; else ranking every match.
             assert columns == (["prominent"] if offset + limit <= prominent else ["prominent", "document"]), (query, offset)
+
+
+@needs_postgres
+@pytest.mark.django_db
+def test_one_word_in_most_of_a_big_archive_ranks_its_titles_then_the_others_newest_first(refinery_reports,
+                                                                                        monkeypatch, client):
+    from articles.search import postgres
+    from articles.search.compile import to_tsquery
+
+    if not postgres.PostgresSearch.ranks_with_index():
+        pytest.skip("this PostgreSQL has no rum extension (make install adds it): the capped ranking is tested above")
+    # A word the planner expects in more articles than RANK_ALL_UP_TO.
+    monkeypatch.setattr(postgres, "RANK_ALL_UP_TO", 5)
+    monkeypatch.setattr(postgres, "RANK_LOOKAHEAD", 1)
+    cache.clear()  # the choice is kept until the archive changes
+    caches["pages"].clear()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE articles_search")  # the planner's statistics of the words
+    criteria = criteria_of("q=refinery")
+    assert not search.ranks_every_match(criteria) and search.ranks_title_first(criteria)
+    word = to_tsquery(criteria.include)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT article_id, prominent @@ %s::tsquery FROM articles_search WHERE document @@ %s::tsquery"
+            " ORDER BY document <=> %s::tsquery, published_on DESC, media_id DESC",
+            [word] * 3,
+        )
+        every = cursor.fetchall()
+        cursor.execute(
+            "SELECT article_id FROM articles_search WHERE document @@ %s::tsquery AND NOT prominent @@ %s::tsquery"
+            " ORDER BY published_on DESC, media_id DESC",
+            [word] * 2,
+        )
+        others = [pk for (pk,) in cursor.fetchall()]
+    titled = [pk for pk, prominent in every if prominent]
+    assert len(titled) == 20 and [pk for pk, _ in every[:20]] == titled  # they rank first anyway
+    backend = search.backend()
+    for size in (7, 20, 45):
+        paged = [pk for start in range(0, 60, size) for pk in backend.page(criteria, "relevance", start, size)]
+        assert paged == titled + others, size
+    page = client.get("/search/?q=refinery").content.decode()
+    assert "relevance ranks those with the word in their title; the others follow, newest first" in page
+    assert "relevance ranks only the newest" not in page
+    # Several words are ranked the capped way still (tested above), and so is a word in more
+    # titles than RANK_TITLES_UP_TO.
+    assert not search.ranks_title_first(criteria_of("q=refinery OR fire"))
+    monkeypatch.setattr(postgres, "RANK_TITLES_UP_TO", 19)
+    cache.clear()
+    assert not search.ranks_title_first(criteria) and not search.ranks_every_match(criteria)

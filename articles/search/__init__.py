@@ -15,7 +15,10 @@ from .query import All, Any, parse
 
 # Nothing here imports Django at import time: the language modules stay usable without it.
 
-__all__ = ["backend", "count", "facet_counts", "matching", "parse", "ranked", "ranks_every_match", "reindex", "rebuild"]
+__all__ = [
+    "backend", "count", "facet_counts", "matching", "parse", "ranked", "ranks_every_match", "ranks_title_first",
+    "reindex", "rebuild",
+]
 
 
 def backend():
@@ -57,6 +60,13 @@ def ranks_every_match(criteria):
     however many there are, or only the newest postgres.RANK_CAP (PostgreSQL without RUM,
     or words in most of a big archive); False when nothing is included to rank by."""
     return criteria.include is not None and backend().ranks_every_match(criteria)
+
+
+def ranks_title_first(criteria):
+    """Whether ordering by relevance ranks the matches with the one searched word in their
+    title, then the others newest first (PostgreSQL with RUM, for one word in most of a big
+    archive: postgres.PostgresSearch.ranks_title_first)."""
+    return criteria.include is not None and backend().ranks_title_first(criteria)
 
 
 def count(criteria):

@@ -149,6 +149,9 @@ class SQLiteSearch:
         """FTS5 scores every match with bm25 in one pass: always."""
         return True
 
+    def ranks_title_first(self, criteria):
+        return False
+
     def related_candidates(self, article_id, region_ids, person_ids, pool):
         """{id: (date, media ID)} of the latest `pool` articles naming any of these regions
         (or a place in them) and the latest `pool` quoting any of these people, but
