@@ -397,3 +397,28 @@ def test_one_word_in_most_of_a_big_archive_ranks_its_titles_then_the_others_newe
     monkeypatch.setattr(postgres, "RANK_TITLES_UP_TO", 19)
     cache.clear()
     assert not search.ranks_title_first(criteria) and not search.ranks_every_match(criteria)
+
+
+@needs_postgres
+@pytest.mark.django_db
+def test_the_migration_gives_indexed_articles_their_prominent_lexemes(refinery_reports):
+    import importlib
+
+    migration = importlib.import_module("articles.migrations.0012_search_prominent")
+    snapshot = (
+        "SELECT article_id, prominent, (SELECT array_agg(c.relname ORDER BY c.relname) FROM pg_index i"
+        " JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = 'articles_search'::regclass)"
+        " FROM articles_search ORDER BY 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no index is built with checks pending
+        cursor.execute(snapshot)
+        written = cursor.fetchall()
+        cursor.execute("DROP INDEX IF EXISTS articles_search_prominent")
+        cursor.execute("ALTER TABLE articles_search DROP COLUMN prominent")
+    with connection.schema_editor() as editor:
+        migration.forwards(None, editor)
+    with connection.cursor() as cursor:
+        cursor.execute(snapshot)
+        assert cursor.fetchall() == written
+    assert len(written) == 60 and all(prominent for _, prominent, _ in written)
