@@ -67,12 +67,23 @@ def test_rebuild_search_index_makes_the_missing_rum_index():
 
     if not rum_available():
         pytest.skip("the rum extension is not installed on this PostgreSQL server (postgresql-<major>-rum)")
+    from articles.search.postgres import PROMINENT_INDEX, PostgresSearch
+
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no index is built with checks pending
+        cursor.execute(f"DROP INDEX IF EXISTS {PROMINENT_INDEX}")
     drop_rum_index()
     assert w001(check_rum_index(databases=["default"])) != []
     call_command("rebuild_search_index", stdout=open(os.devnull, "w"))
     assert w001(check_rum_index(databases=["default"])) == []
+    # And the prominent words' index, which ranks one-word searches.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT am.amname FROM pg_class c JOIN pg_am am ON am.oid = c.relam WHERE c.relname = %s", [PROMINENT_INDEX]
+        )
+        assert cursor.fetchall() == [("rum",)]
+    assert PostgresSearch._rum_indexes() == {RUM_INDEX, PROMINENT_INDEX}
+    connection.connection.archive_rum_indexes = None  # what the rollback brings back is asked again
 
 
 @on_postgres
@@ -119,28 +130,3 @@ def test_an_unreachable_database_is_skipped_not_an_error():
     assert "articles.W001" not in result.stdout + result.stderr
     assert "Traceback" not in result.stderr
 
-
-@on_postgres
-@pytest.mark.django_db
-def test_rebuilding_makes_the_rum_indexes_a_server_lacked():
-    # As `rebuild_search_index` does once the extension is installed after the migrations.
-    from articles.search.postgres import PROMINENT_INDEX, RANK_INDEX, PostgresSearch
-
-    if not rum_available():
-        pytest.skip("this PostgreSQL has no rum extension (make install adds it)")
-    with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no index is built with checks pending
-        cursor.execute(f"DROP INDEX IF EXISTS {RANK_INDEX}")
-        cursor.execute(f"DROP INDEX IF EXISTS {PROMINENT_INDEX}")
-    connection.connection.archive_rum_indexes = None
-    assert not PostgresSearch.ranks_with_index()
-    connection.connection.archive_rum_indexes = None
-    assert PostgresSearch().prepare()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT c.relname, am.amname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
-            " JOIN pg_am am ON am.oid = c.relam WHERE i.indrelid = 'articles_search'::regclass AND am.amname = 'rum'"
-        )
-        assert sorted(cursor.fetchall()) == sorted([(RANK_INDEX, "rum"), (PROMINENT_INDEX, "rum")])
-    assert PostgresSearch._rum_indexes() == {RANK_INDEX, PROMINENT_INDEX}
-    connection.connection.archive_rum_indexes = None  # what the rollback brings back is asked again
