@@ -81,14 +81,14 @@ def search_page(filters, query):
         problems = [f"There is no page {number[:40]} of these results: the number of matches was estimated, "
                     "and they end before it."]
     ranks_some = filters.order() == "relevance" and not search.ranks_every_match(criteria)
+    title_first = ranks_some and search.ranks_title_first(criteria)
     context.update({
         "searched": True, "problems": problems, "page": page, "count": paginator.count,
         "estimated": counts.estimated, "sample": counts.sample, "shown_count": about(paginator.count),
         # Said only when matches went unranked: the capped way ranks the newest RANK_CAP
         # of what the filters leave, which is every match when they leave no more.
-        "ranked_newest": (ranks_some and paginator.count > postgres.RANK_CAP
-                          and not search.ranks_title_first(criteria)),
-        "ranked_title_first": ranks_some and search.ranks_title_first(criteria),
+        "ranked_newest": ranks_some and paginator.count > postgres.RANK_CAP and not title_first,
+        "ranked_title_first": title_first,
         "rank_cap": postgres.RANK_CAP,  # only PostgreSQL ever ranks fewer than every match
         "articles": mark(page.object_list, parsed) if page else [],
         "facets": facets(counts, filters, query),
