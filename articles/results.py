@@ -53,7 +53,8 @@ def search_page(filters, query):
     if problems or not context["asked"]:
         return context, 400 if problems else 200
     criteria = Criteria.of(filters)
-    articles = IndexedArticles(criteria, filters.order(), queryset=Article.objects.for_listing().prefetch_related(SPEAKERS))
+    articles = IndexedArticles(criteria, filters.order(), queryset=Article.objects.for_listing().prefetch_related(SPEAKERS),
+                               prepare=lambda page: mark(page, parsed))
     number, status, page = query.get("page", "1"), 200, None
     size = settings.ARCHIVE_PAGE_SIZE
     # isdecimal, not isdigit: "²" is a digit that int() refuses (the Paginator says why).
@@ -90,7 +91,7 @@ def search_page(filters, query):
         "ranked_newest": ranks_some and paginator.count > postgres.RANK_CAP and not title_first,
         "ranked_title_first": title_first,
         "rank_cap": postgres.RANK_CAP,  # only PostgreSQL ever ranks fewer than every match
-        "articles": mark(page.object_list, parsed) if page else [],
+        "articles": page.object_list if page else [],
         "facets": facets(counts, filters, query),
         "timeline": timeline(counts, filters, query),
         "suggestions": why_nothing(filters, query) if not paginator.count else [],

@@ -92,3 +92,27 @@ def test_a_search_page_reads_its_articles_on_the_second_connection_too(committed
     assert "articles_search" in read_here or "articles_search_facets" in read_here
     assert '"articles_article"."id" IN (' not in read_here  # the articles, by id
     assert '"articles_quote"."article_id" IN (' not in read_here  # and their quotes
+
+
+@COMMITTED
+def test_a_search_page_makes_its_snippets_on_the_second_connection_too(committed, tree, client, settings, monkeypatch):
+    from articles import results
+
+    if not separate_connections():
+        pytest.skip("an in-memory SQLite database has one connection: everything runs on it")
+    for n in range(5):
+        make_article(f"Attack {n} on the refinery", body="Fighting near the refinery went on.", regions=[tree["baiji"]])
+    settings.ARCHIVE_PARALLEL_QUERIES = True
+    threads = []
+    real = results.snippet
+
+    def spy(*args, **kwargs):
+        threads.append(threading.current_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(results, "snippet", spy)
+    response = client.get("/search/?q=refinery")
+    # While this request's thread counted the facets, the page's snippets were made on
+    # the thread that read its articles: all five of them, once each.
+    assert response.content.count(b"<mark>refinery</mark> went on") == 5
+    assert len(threads) == 5 and all(t.name.startswith("archive-db") for t in threads)
