@@ -53,7 +53,7 @@ def search_page(filters, query):
     if problems or not context["asked"]:
         return context, 400 if problems else 200
     criteria = Criteria.of(filters)
-    articles = IndexedArticles(criteria, filters.order(), queryset=Article.objects.for_listing().prefetch_related(SPEAKERS),
+    articles = IndexedArticles(criteria, filters.order(), queryset=Article.objects.for_listing(body=True).prefetch_related(SPEAKERS),
                                prepare=lambda page: mark(page, parsed))
     number, status, page = query.get("page", "1"), 200, None
     size = settings.ARCHIVE_PAGE_SIZE

@@ -77,3 +77,21 @@ def test_every_page_runs_a_fixed_number_of_queries_whatever_the_page_size(client
     assert many == few
     limits = {article if url == "ARTICLE" else url: most for url, most in PAGES.items()}
     assert {url: n for url, n in many.items() if n > limits[url]} == {}
+
+
+def test_listings_leave_the_bodies_unread_and_search_results_read_them(client, tree):
+    from django.core.cache import cache, caches
+
+    archive(tree, 3)
+    # A card shows the summary: the bodies (most of an article's bytes, stored apart) are
+    # read only where a snippet is cut from them.
+    for url, reads_bodies in [
+        ("/", False), ("/articles/", False), ("/articles/?region=iraq", False), ("/regions/iraq/", False),
+        ("/sources/afp/", False), ("/archive/2015/12/", False), ("/search/?q=words", True),
+    ]:
+        cache.clear()
+        caches["pages"].clear()
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200 and b"Article 1" in response.content, url
+        assert any('"articles_article"."body"' in q["sql"] for q in captured) is reads_bodies, url
