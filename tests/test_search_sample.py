@@ -177,6 +177,21 @@ def test_a_sample_the_sparser_one_shows_too_small_is_not_read_and_the_counts_are
     assert not exact.estimated and exact == counted(articles)
 
 
+def test_a_sample_the_sparser_one_shows_too_small_is_skipped_for_a_denser_one(many, monkeypatch):
+    found, articles = criteria("q=attack")
+    monkeypatch.setattr(facet_module, "LEVELS", (4 * SAMPLE, 2 * SAMPLE, SAMPLE))
+    # 48 ids in a row hold at most one multiple of 64, always three of 16.
+    monkeypatch.setattr(facet_module, "ESTIMATE_FROM", 2)
+    monkeypatch.setattr(search, "count", lambda criteria: 10**9)  # an archive big enough for all
+    # What the one in 64 shows: the one in 32 cannot hold enough, the one in 16 may.
+    monkeypatch.setattr(search, "_at_most", lambda sparser, found, sample: 0 if sample == 2 * SAMPLE else 10**6)
+    read = []
+    facets = type(search.backend()).facets
+    monkeypatch.setattr(type(search.backend()), "facets", lambda self, c, sample=None: read.append(sample) or facets(self, c, sample))
+    assert search.facet_counts(found) == counted(sampled(articles)).scaled(SAMPLE)
+    assert read == [4 * SAMPLE, SAMPLE]
+
+
 def test_a_sample_outside_the_kept_one_is_refused():
     if search.backend().vendor != "postgresql":
         pytest.skip("SQLite samples the index as it reads it; PostgreSQL keeps one sample table")
@@ -218,3 +233,6 @@ def test_a_sample_that_may_hold_enough_is_read():
     assert search._at_most(128, 790, 64) >= facet_module.ESTIMATE_FROM
     assert search._at_most(64, 172, 16) < facet_module.ESTIMATE_FROM
     assert search._at_most(128, 0, 16) == 0
+    # 310 in the one in 128 (a word in 4 % of a million): not 1,000 in the one in 64, but
+    # maybe in the one in 16.
+    assert search._at_most(128, 310, 64) < facet_module.ESTIMATE_FROM <= search._at_most(128, 310, 16)

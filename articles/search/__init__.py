@@ -100,10 +100,12 @@ def facet_counts(criteria):
         if archive < sample * ESTIMATE_FROM:
             continue  # too few entries to hold enough matches, however broad the query
         if sparser is not None and _at_most(*sparser, sample) < ESTIMATE_FROM:
-            # The sparser sample shows this one cannot hold what it needs: count exactly
-            # rather than read it in vain (a phrase at a million: 13 ms of 80; a word in
-            # 10 % of 100,000: 8 ms of 35).
-            break
+            # The sparser sample shows this one cannot hold what it needs: not read in vain
+            # (a phrase at a million: 13 ms of 80; a word in 10 % of 100,000: 8 ms of 35).
+            # A denser one may still hold enough: a word in 4 % of a million has about 310
+            # matches in the one in 128, 620 in the one in 64, 2,500 in the one in 16. Going
+            # straight to exact counts for it read all 40,000 matches (760 ms, not 20).
+            continue
         sampled = search.facets(criteria, sample=sample)
         if sampled.total >= ESTIMATE_FROM:
             return sampled.scaled(sample)
