@@ -33,6 +33,18 @@ def test_warming_builds_the_tables_for_folding_accents(tree):
 
 
 @pytest.mark.django_db
+def test_warming_learns_the_words_of_the_newest_articles(tree):
+    from articles.search import text
+
+    make_article("Fighting near Baiji", summary="Sandstorms slowed the convoys.", body="Refineries burned.")
+    text._run_tokens.cache_clear()
+    warm()
+    learnt = text._run_tokens.cache_info()
+    assert text.tokens("Fighting near Baiji; Sandstorms slowed the convoys. Refineries burned.")
+    assert text._run_tokens.cache_info().misses == learnt.misses  # every word known already
+
+
+@pytest.mark.django_db
 def test_warming_compiles_the_templates(tree, settings):
     from django.template import engines
 
