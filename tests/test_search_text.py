@@ -263,3 +263,15 @@ def test_the_search_modules_import_without_django():
         "sys.exit('django' in sys.modules)"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=pathlib.Path(__file__).parent.parent)
+
+
+_TEXT_PIECES = ["The", "attack", "ATTACKS", "on", "Baiji's", "refinery", "—", "-", " ", "  ", "\n", "2015", "a1b2",
+                "ISIS’s", "Café", "naïve", "x" * 70, "ﷺ", "١٢", "Straße", ".", ",", "'", "_", "\x00"]
+
+
+@given(st.lists(st.one_of(st.sampled_from(_TEXT_PIECES), st.text(max_size=4)), max_size=40))
+def test_the_token_stream_is_the_plain_way_s_whatever_the_text(pieces):
+    # ASCII text takes a shortcut; any text must give what folding and stemming word by
+    # word gives.
+    written = "".join(pieces)
+    assert tokens(written) == text.tokens_uncached(written)
