@@ -422,3 +422,30 @@ def test_the_migration_gives_indexed_articles_their_prominent_lexemes(refinery_r
         cursor.execute(snapshot)
         assert cursor.fetchall() == written
     assert len(written) == 60 and all(prominent for _, prominent, _ in written)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="reading ahead is a PostgreSQL setting")
+@pytest.mark.django_db
+def test_searches_read_ahead_unless_someone_chose_how_far(monkeypatch):
+    from articles.search.postgres import PREFETCH_PAGES, PostgresSearch
+
+    def read_ahead():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW effective_io_concurrency")
+            return cursor.fetchone()[0]
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT boot_val FROM pg_settings WHERE name = 'effective_io_concurrency'")
+        if cursor.fetchone()[0] != "1":
+            pytest.skip("this server cannot prefetch (built without posix_fadvise): nothing to ask of it")
+    monkeypatch.setattr(connection.connection, "archive_may_prefetch", None, raising=False)
+    assert read_ahead() == "1"
+    with PostgresSearch._searching():
+        assert read_ahead() == str(PREFETCH_PAGES)
+    assert read_ahead() == "1"  # for the search's own transaction (here a savepoint) only
+    # A value someone chose for the server or the session stands.
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL effective_io_concurrency = 3")
+    monkeypatch.setattr(connection.connection, "archive_may_prefetch", None, raising=False)
+    with PostgresSearch._searching():
+        assert read_ahead() == "3"

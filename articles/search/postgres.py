@@ -62,6 +62,12 @@ RANK_ALL_UP_TO = 500_000
 # RUM scores them all too. At a million: 18,000 titles in 10-18 ms, 100,000 in 66 ms,
 # 360,000 in 420 ms, where the newest RANK_CAP took 40-170 ms.
 RANK_TITLES_UP_TO = 100_000
+# How many table pages a search's bitmap scan asks the operating system for ahead of reading
+# them (effective_io_concurrency, whose default of 1 leaves each read to wait for the last).
+# Counting a word's 7,000 matches in one country over two years read 10,000 pages: 580-660 ms
+# with none of them in memory, 215-280 with 16 (32 and 64 gave the same), 97-116 in memory
+# either way. PostgreSQL 18 makes 16 its default.
+PREFETCH_PAGES = 16
 
 
 class PostgresSearch:
@@ -462,12 +468,32 @@ class PostgresSearch:
         # SET LOCAL, in a transaction of its own: safe behind a pooler that hands each
         # transaction to any server connection.
         inside = connection.in_atomic_block
+        settings = {"enable_seqscan": "off", "work_mem": "'64MB'", "jit": "off"}
+        if PostgresSearch._may_prefetch():
+            settings["effective_io_concurrency"] = str(PREFETCH_PAGES)
         with transaction.atomic(), connection.cursor() as cursor:
             # And room to group a broad query's hundreds of thousands of facet values in
             # memory rather than in temporary files (the default work_mem is 4 MB). No JIT:
             # plans over a million rows pass jit_above_cost, and compiling takes longer
             # than these queries run.
-            cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL work_mem = '64MB'; SET LOCAL jit = off")
+            cursor.execute("; ".join(f"SET LOCAL {name} = {value}" for name, value in settings.items()))
             yield cursor
             if inside:  # a savepoint keeps the settings until the outer transaction ends
-                cursor.execute("SET LOCAL enable_seqscan TO DEFAULT; SET LOCAL work_mem TO DEFAULT; SET LOCAL jit TO DEFAULT")
+                cursor.execute("; ".join(f"SET LOCAL {name} TO DEFAULT" for name in settings))
+
+    @staticmethod
+    def _may_prefetch():
+        """Whether searches may ask for PREFETCH_PAGES pages ahead: where the server can
+        prefetch (it was built with posix_fadvise, so its own default is 1, not 0) and
+        nobody has chosen a value for it. Asked once per database connection."""
+        known = getattr(connection.connection, "archive_may_prefetch", None)
+        if known is None:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT setting = '1' AND boot_val = '1' FROM pg_settings WHERE name = 'effective_io_concurrency'")
+                row = cursor.fetchone()
+            known = bool(row and row[0])
+            try:
+                connection.connection.archive_may_prefetch = known
+            except AttributeError:  # a connection class that takes no attributes: ask every time
+                pass
+        return known
