@@ -352,6 +352,52 @@ def test_a_word_s_pages_ranked_from_where_it_is_prominent_are_those_of_ranking_e
 
 @needs_postgres
 @pytest.mark.django_db
+def test_an_or_s_pages_ranked_in_two_parts_are_those_of_ranking_every_match(refinery_reports, monkeypatch):
+    """A page of an OR of words ranks the articles holding its rarer words by the whole query
+    and the others as its broadest word alone (from their titles while they fill the page),
+    and is the page that ranking every match gives, filters and exclusions included."""
+    from articles.search import postgres
+    from articles.search.compile import to_tsquery
+
+    if not postgres.PostgresSearch.ranks_with_index():
+        pytest.skip("this PostgreSQL has no rum extension (make install adds it): without it nothing is ranked this way")
+    monkeypatch.setattr(postgres, "RANK_LOOKAHEAD", 1)  # ties past the page's end read in rounds
+    columns = []
+    ranked = postgres.PostgresSearch._ranked
+
+    def spy(*args, column="document", **kwargs):
+        columns.append(column)
+        return ranked(*args, column=column, **kwargs)
+
+    monkeypatch.setattr(postgres.PostgresSearch, "_ranked", staticmethod(spy))
+    backend = search.backend()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE articles_search")  # which word is the broadest: the planner's estimate
+    # "pipeline" is in the bodies of 15 reports, "refinery" in nearly all of them, in the
+    # titles of 20; "7" is in the title of report 7 alone.
+    for query in ("q=refinery OR pipeline", "q=pipeline OR refinery -7", "q=refinery OR pipeline&region=baiji"):
+        criteria = criteria_of(query)
+        where, params = backend._where(criteria)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT article_id FROM articles_search WHERE {where}"
+                " ORDER BY document <=> %s::tsquery, published_on DESC, media_id DESC",
+                [*params, to_tsquery(criteria.include)],
+            )
+            every = [pk for (pk,) in cursor.fetchall()]
+        assert len(every) > 20
+        for offset, limit in ((0, 3), (2, 4), (0, 8), (9, 5), (len(every) - 3, 5)):
+            columns.clear()
+            assert backend.page(criteria, "relevance", offset, limit) == every[offset : offset + limit], (query, offset)
+            # The rarer word's articles by the whole query, then the broadest word's titles,
+            # and every article holding the broadest word only when its titles fall short.
+            assert columns[:2] == ["document", "prominent"] and len(columns) in (2, 3), (query, offset, columns)
+            if offset + limit <= 5:
+                assert len(columns) == 2, (query, offset)
+
+
+@needs_postgres
+@pytest.mark.django_db
 def test_one_word_in_most_of_a_big_archive_ranks_its_titles_then_the_others_newest_first(refinery_reports,
                                                                                         monkeypatch, client):
     from articles.search import postgres
