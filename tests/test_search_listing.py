@@ -310,38 +310,49 @@ def refinery_reports(tree):
         )
 
 
-@needs_postgres
-@pytest.mark.django_db
-def test_a_word_s_pages_ranked_from_where_it_is_prominent_are_those_of_ranking_every_match(refinery_reports,
-                                                                                          monkeypatch):
-    """A page of a one-word search is ranked among the articles with the word in their title
-    while there are enough of them, and is the page that ranking every match gives, filters
-    and exclusions included; past them, every match is ranked."""
+@pytest.fixture
+def columns(monkeypatch):
+    """The columns whose RUM index ranked, in order, as the backend ranks (a lookahead of one
+    row, so that ties past a page's end are read in rounds)."""
     from articles.search import postgres
-    from articles.search.compile import to_tsquery
 
     if not postgres.PostgresSearch.ranks_with_index():
         pytest.skip("this PostgreSQL has no rum extension (make install adds it): without it nothing is ranked this way")
-    monkeypatch.setattr(postgres, "RANK_LOOKAHEAD", 1)  # ties past the page's end read in rounds
-    columns = []
-    ranked = postgres.PostgresSearch._ranked
+    monkeypatch.setattr(postgres, "RANK_LOOKAHEAD", 1)
+    ranked, used = postgres.PostgresSearch._ranked, []
 
     def spy(*args, column="document", **kwargs):
-        columns.append(column)
+        used.append(column)
         return ranked(*args, column=column, **kwargs)
 
     monkeypatch.setattr(postgres.PostgresSearch, "_ranked", staticmethod(spy))
+    return used
+
+
+def ranked_by_index(criteria):
+    """The ids of every match of `criteria`, ranked by the RUM index in one go."""
+    from articles.search.compile import to_tsquery
+
+    where, params = search.backend()._where(criteria)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT article_id FROM articles_search WHERE {where}"
+            " ORDER BY document <=> %s::tsquery, published_on DESC, media_id DESC",
+            [*params, to_tsquery(criteria.include)],
+        )
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+@needs_postgres
+@pytest.mark.django_db
+def test_a_word_s_pages_ranked_from_where_it_is_prominent_are_those_of_ranking_every_match(refinery_reports, columns):
+    """A page of a one-word search is ranked among the articles with the word in their title
+    while there are enough of them, and is the page that ranking every match gives, filters
+    and exclusions included; past them, every match is ranked."""
     backend = search.backend()
     for query, prominent in (("q=refinery", 20), ("q=refinery -pipeline", 15), ("q=refinery&region=baiji", 10)):
         criteria = criteria_of(query)
-        where, params = backend._where(criteria)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT article_id FROM articles_search WHERE {where}"
-                " ORDER BY document <=> %s::tsquery, published_on DESC, media_id DESC",
-                [*params, to_tsquery(criteria.include)],
-            )
-            every = [pk for (pk,) in cursor.fetchall()]
+        every = ranked_by_index(criteria)
         assert len(every) > prominent
         for offset, limit in ((0, 4), (4, 3), (0, prominent), (prominent - 2, 4), (prominent + 1, 5)):
             columns.clear()
@@ -352,24 +363,10 @@ def test_a_word_s_pages_ranked_from_where_it_is_prominent_are_those_of_ranking_e
 
 @needs_postgres
 @pytest.mark.django_db
-def test_an_or_s_pages_ranked_in_two_parts_are_those_of_ranking_every_match(refinery_reports, monkeypatch):
+def test_an_or_s_pages_ranked_in_two_parts_are_those_of_ranking_every_match(refinery_reports, columns):
     """A page of an OR of words ranks the articles holding its rarer words by the whole query
     and the others as its broadest word alone (from their titles while they fill the page),
     and is the page that ranking every match gives, filters and exclusions included."""
-    from articles.search import postgres
-    from articles.search.compile import to_tsquery
-
-    if not postgres.PostgresSearch.ranks_with_index():
-        pytest.skip("this PostgreSQL has no rum extension (make install adds it): without it nothing is ranked this way")
-    monkeypatch.setattr(postgres, "RANK_LOOKAHEAD", 1)  # ties past the page's end read in rounds
-    columns = []
-    ranked = postgres.PostgresSearch._ranked
-
-    def spy(*args, column="document", **kwargs):
-        columns.append(column)
-        return ranked(*args, column=column, **kwargs)
-
-    monkeypatch.setattr(postgres.PostgresSearch, "_ranked", staticmethod(spy))
     backend = search.backend()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE articles_search")  # which word is the broadest: the planner's estimate
@@ -377,14 +374,7 @@ def test_an_or_s_pages_ranked_in_two_parts_are_those_of_ranking_every_match(refi
     # titles of 20; "7" is in the title of report 7 alone.
     for query in ("q=refinery OR pipeline", "q=pipeline OR refinery -7", "q=refinery OR pipeline&region=baiji"):
         criteria = criteria_of(query)
-        where, params = backend._where(criteria)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT article_id FROM articles_search WHERE {where}"
-                " ORDER BY document <=> %s::tsquery, published_on DESC, media_id DESC",
-                [*params, to_tsquery(criteria.include)],
-            )
-            every = [pk for (pk,) in cursor.fetchall()]
+        every = ranked_by_index(criteria)
         assert len(every) > 20
         for offset, limit in ((0, 3), (2, 4), (0, 8), (9, 5), (len(every) - 3, 5)):
             columns.clear()
