@@ -2715,7 +2715,9 @@ def _finish(text: str, fmt: str, h: _Header, title_par: Paragraph | None,
         if person is not None:
             for k in range(c.para, c.end_para + 1):
                 by_para_speaker[k] = person
-        elif c.kind == "direct" and FLAG_QUOTE_WITHOUT_SPEAKER not in flags:
+        if not any(ch.isalnum() for ch in c.text):
+            continue  # quotation marks around punctuation alone ("said “ ,"): nobody said anything
+        if person is None and c.kind == "direct" and FLAG_QUOTE_WITHOUT_SPEAKER not in flags:
             flags.append(FLAG_QUOTE_WITHOUT_SPEAKER)
         end_text = paragraphs[c.end_para].text
         c_end = c.end

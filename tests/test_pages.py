@@ -918,6 +918,14 @@ def test_a_quote_interrupted_after_one_word_is_one_quote_that_points_back_into_i
     _check_spans(art)
 
 
+def test_quotation_marks_around_punctuation_alone_are_no_quote():
+    # Found by the property test below: an opening mark followed by a comma made a quote
+    # whose text was empty.
+    art = extract("A Title for the Page\n\nsaid said \u201c ,", places=_index("small"))
+    assert [q.text for q in art.quotes] == []
+    _check_spans(art)
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.one_of(st.sampled_from(_PIECES), st.text(max_size=5)), max_size=80))
 def test_any_text_gives_an_article_or_a_clear_refusal(pieces):
