@@ -164,19 +164,12 @@ class PostgresSearch:
     def _rum_indexes():
         """Which of the RUM indexes are there. Asked once per database connection: a new
         index is seen by the next connection."""
-        raw = connection.connection
-        known = getattr(raw, "archive_rum_indexes", None)
-        if known is None:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s AND indexname = ANY(%s)",
-                               [TABLE, [RANK_INDEX, PROMINENT_INDEX]])
-                known = frozenset(name for (name,) in cursor.fetchall())
-            raw = connection.connection
-            try:
-                raw.archive_rum_indexes = known
-            except AttributeError:  # a connection class that takes no attributes: ask every time
-                pass
-        return known
+        def ask(cursor):
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s AND indexname = ANY(%s)",
+                           [TABLE, [RANK_INDEX, PROMINENT_INDEX]])
+            return frozenset(name for (name,) in cursor.fetchall())
+
+        return _asked_once("archive_rum_indexes", ask)
 
     def related_candidates(self, article_id, region_ids, person_ids, pool):
         """{id: (date, media ID)} of the newest `pool` articles naming any of these regions
@@ -530,14 +523,23 @@ class PostgresSearch:
         """Whether searches may ask for PREFETCH_PAGES pages ahead: where the server can
         prefetch (it was built with posix_fadvise, so its own default is 1, not 0) and
         nobody has chosen a value for it. Asked once per database connection."""
-        known = getattr(connection.connection, "archive_may_prefetch", None)
-        if known is None:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT setting = '1' AND boot_val = '1' FROM pg_settings WHERE name = 'effective_io_concurrency'")
-                row = cursor.fetchone()
-            known = bool(row and row[0])
-            try:
-                connection.connection.archive_may_prefetch = known
-            except AttributeError:  # a connection class that takes no attributes: ask every time
-                pass
-        return known
+        def ask(cursor):
+            cursor.execute("SELECT setting = '1' AND boot_val = '1' FROM pg_settings WHERE name = 'effective_io_concurrency'")
+            row = cursor.fetchone()
+            return bool(row and row[0])
+
+        return _asked_once("archive_may_prefetch", ask)
+
+
+def _asked_once(attribute, ask):
+    """What `ask(cursor)` answers about the server, kept on the database connection as
+    `attribute`: asked again only on a new connection (or after `attribute` is reset to None)."""
+    known = getattr(connection.connection, attribute, None)
+    if known is None:
+        with connection.cursor() as cursor:  # opens the connection if need be
+            known = ask(cursor)
+        try:
+            setattr(connection.connection, attribute, known)
+        except AttributeError:  # a connection class that takes no attributes: ask every time
+            pass
+    return known
