@@ -715,9 +715,6 @@ class BulkLoad:
 
 
 class _PostgresBulkLoad(BulkLoad):
-    SORT_MEMORY = "256MB"
-    AGGREGATE_MEMORY = "64MB"
-
     def begin(self):
         from .search.postgres import POSTINGS_TRIGGER
         from .search.postgres import TABLE as SEARCH_TABLE
@@ -728,13 +725,6 @@ class _PostgresBulkLoad(BulkLoad):
             cursor.execute("SET LOCAL default_toast_compression = lz4")
             if not self.big:
                 return
-            # The rebuilt B-tree indexes sort their rows in memory rather than in temporary
-            # files, and the recount aggregates in memory. At 100,000 articles: the postings'
-            # index 2.3 s with the default 64 MB, 1.9 with this; the articles' listing index
-            # 0.48 s, 0.16; the recount's two aggregates 2.1 s with 4 MB, 1.8 with 64. RUM
-            # builds took the same time either way (15.6-19.1 s, run to run).
-            cursor.execute(f"SET LOCAL maintenance_work_mem = '{self.SORT_MEMORY}'")
-            cursor.execute(f"SET LOCAL work_mem = '{self.AGGREGATE_MEMORY}'")
             cursor.execute(
                 "SELECT format('%%I', c.relname), pg_get_indexdef(i.indexrelid) FROM pg_index i"
                 " JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = ANY(%s::regclass[])"

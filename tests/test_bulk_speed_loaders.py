@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.db import connection, transaction
+from django.db import connection
 
 from articles import search
 from articles.corpus import _Lookup
@@ -414,24 +414,3 @@ def test_workers_reject_the_lines_the_importer_rejects(committed, tree, tmp_path
     assert run_import(path) == inline
     assert "7 rejected (nothing imported" in inline[0] and "published_on 2015-02-30 is not a real date" in inline[1]
     assert not Article.objects.exists()
-
-
-@COMMITTED
-def test_a_big_load_sorts_and_counts_in_more_memory_for_its_own_transaction_alone(committed, monkeypatch):
-    postgres_only("memory settings are PostgreSQL's")
-    from articles.importing import _PostgresBulkLoad
-
-    def setting(name):
-        with connection.cursor() as cursor:
-            cursor.execute(f"SHOW {name}")
-            return cursor.fetchone()[0]
-
-    before = setting("maintenance_work_mem"), setting("work_mem")
-    monkeypatch.setattr(BulkLoad, "MIN_ARTICLES", 0)
-    with transaction.atomic():
-        load = BulkLoad.start(0)
-        assert load.big
-        assert (setting("maintenance_work_mem"), setting("work_mem")) == (
-            _PostgresBulkLoad.SORT_MEMORY, _PostgresBulkLoad.AGGREGATE_MEMORY)
-        load.finish()
-    assert (setting("maintenance_work_mem"), setting("work_mem")) == before
