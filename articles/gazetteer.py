@@ -7,7 +7,7 @@ from pathlib import Path
 from django.db import transaction
 
 from .models import Region
-from .names import NameIndex
+from .names import NameIndex, fold_name
 
 GAZETTEER_FILE = Path(__file__).resolve().parent / "data" / "gazetteer" / "regions.jsonl"
 
@@ -40,10 +40,19 @@ class Directory:
         records = list(records)
         self.index = NameIndex((r, r.names()) for r in records)
         self.slugs = {r.slug: r for r in records}
+        # Names as written -> what they resolved to. An import resolves the same few
+        # thousand names hundreds of thousands of times (regions in its checking workers,
+        # sources and people in its main process): 0.020 -> 0.007 ms a line in the main
+        # process, about 0.05 less in a worker. Kept by folded name too, so that a record
+        # added under a name forgets only what that name could have meant.
+        self.resolved, self.resolved_by_key = {}, {}
 
     def add(self, record):
         self.index.add(record, record.names())
         self.slugs[record.slug] = record
+        for name in record.names():
+            for written in self.resolved_by_key.pop(fold_name(name or ""), ()):
+                self.resolved.pop(written, None)
 
     def candidates(self, name):
         # A slug is the last resort, for exports that had to name a record by it.
@@ -53,14 +62,17 @@ class Directory:
         return found
 
     def resolve(self, name):
+        found = self.resolved.get(name)
+        if found is not None:
+            return found
         candidates = self.candidates(name)
         if not candidates:
             raise UnknownName(self.kind, name)
-        if len(candidates) == 1:
-            return candidates[0]
-        chosen = most_specific(candidates)
+        chosen = candidates[0] if len(candidates) == 1 else most_specific(candidates)
         if chosen is None:
             raise AmbiguousName(self.kind, name, candidates)
+        self.resolved[name] = chosen
+        self.resolved_by_key.setdefault(fold_name(name or ""), []).append(name)
         return chosen
 
     def export_name(self, record):

@@ -63,3 +63,23 @@ def test_a_bare_tripoli_is_ambiguous_in_the_real_gazetteer(gazetteer):
 
     with pytest.raises(AmbiguousName):
         region_directory().resolve("Tripoli")
+
+
+def test_a_name_once_resolved_follows_records_added_after(db):
+    # Resolutions are remembered (an import asks the same names again and again); a record
+    # added under a name must still take that name over.
+    from articles.gazetteer import AmbiguousName, Directory
+    from articles.models import Source
+    from tests.builders import make_source
+
+    english = make_source("Al Jazeera English", slug="al-jazeera")
+    directory = Directory("source", Source.objects.all())
+    assert directory.resolve("al-jazeera") == english  # by slug: nothing is called that
+    assert directory.resolve("al-jazeera") == english
+    arabic = Source(name="Al Jazeera", slug="al-jazeera-2")
+    directory.add(arabic)
+    assert directory.resolve("al-jazeera") == arabic
+    assert directory.resolve("Al Jazeera English") == english
+    directory.add(Source(name="AL-JAZEERA", slug="al-jazeera-3"))
+    with pytest.raises(AmbiguousName):
+        directory.resolve("al-jazeera")
