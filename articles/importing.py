@@ -113,6 +113,18 @@ class ArticleRecord:
     document: tuple | None = None  # as CheckedLine.document
 
 
+@dataclass
+class Archived:
+    """An article as the archive holds it, as much as an import compares with a line."""
+
+    pk: int
+    publication_id: int | None
+    fields: dict
+    credits: set  # source ids
+    regions: set  # region ids
+    quotes: list  # (person id, text, given-to source id), in order
+
+
 class NameBook:
     """Sources and people by name; a name nobody answers to yet becomes a new record,
     saved with the batch that first needs it."""
@@ -247,6 +259,7 @@ class Importer:
         self.closure = None  # region id -> it and the regions above it, when first needed
         self.name_tokens = {}  # a person's name -> its tokens: people are quoted again and again
         self.copying = False  # write new articles by COPY: a big load on PostgreSQL
+        self.load = None  # the BulkLoad of the file being imported
         self._load_names()
 
     def _load_names(self):
@@ -383,29 +396,29 @@ class Importer:
         if self.people_described:
             Person.objects.bulk_update(list(self.people_described), ["description"])
             self.people_described.clear()
-        existing = {
-            a.media_id: a
-            for a in Article.objects.filter(media_id__in=[r.media_id for r in records]).prefetch_related(
-                "credits", "regions", "quotes"
-            )
-        }
+        archived = self._archived(records)
+        differ = {r.media_id for r in records if r.media_id in archived and not self._same(archived[r.media_id], r)}
+        # Only the articles to update are read as model instances, for their history.
+        instances = Article.objects.in_bulk([archived[media_id].pk for media_id in differ])
         now = timezone.now()
         new, changed = [], []
         for record in records:
-            article = existing.get(record.media_id)
-            if article is not None and self._same(article, record):
+            if record.media_id in archived and record.media_id not in differ:
                 report.unchanged += 1
                 continue
-            if article is None:
+            if record.media_id not in archived:
                 article = Article(media_id=record.media_id)
                 new.append((article, record))
             else:
+                article = instances[archived[record.media_id].pk]
                 changed.append((article, record))
             for key, value in record.fields.items():
                 setattr(article, key, value)
             article.slug = article_slug(article.title)
             article.publication = record.publication
             article.updated = now
+        if (new or changed) and self.load is not None:
+            self.load.writing()
         if new and self.copying:
             self._copy_new([a for a, _ in new], now)
         elif new:
@@ -513,18 +526,36 @@ class Importer:
         return found
 
     @staticmethod
-    def _same(article, record):
-        if any(getattr(article, k) != v for k, v in record.fields.items()):
+    def _archived(records):
+        """{media_id: Archived} of the records' articles that the archive holds, read as plain
+        values: a file imported again compares every line with what it wrote before, and
+        model instances with their credits, places and quotes took most of that time."""
+        fields = list(records[0].fields)  # the same keys on every line (check_line)
+        found = {
+            media_id: Archived(pk, publication_id, dict(zip(fields, values)), set(), set(), [])
+            for pk, media_id, publication_id, *values in Article.objects.filter(
+                media_id__in=[r.media_id for r in records]
+            ).values_list("pk", "media_id", "publication_id", *fields)
+        }
+        by_pk = {article.pk: article for article in found.values()}
+        links = [(Article.credits.through, "source_id", "credits"), (Article.regions.through, "region_id", "regions")]
+        for model, column, name in links:
+            for article_id, value in model.objects.filter(article_id__in=by_pk).values_list("article_id", column):
+                getattr(by_pk[article_id], name).add(value)
+        quotes = Quote.objects.filter(article_id__in=by_pk).order_by("article_id", "position", "pk")
+        for article_id, *quote in quotes.values_list("article_id", "person_id", "text", "given_to_id"):
+            by_pk[article_id].quotes.append(tuple(quote))
+        return found
+
+    @staticmethod
+    def _same(archived, record):
+        if any(archived.fields[k] != v for k, v in record.fields.items()):
             return False
-        if article.publication_id != (record.publication.pk if record.publication else None):
+        if archived.publication_id != (record.publication.pk if record.publication else None):
             return False
-        if {s.pk for s in article.credits.all()} != {s.pk for s in record.credits}:
+        if archived.credits != {s.pk for s in record.credits} or archived.regions != {g.pk for g in record.regions}:
             return False
-        if {g.pk for g in article.regions.all()} != {g.pk for g in record.regions}:
-            return False
-        have = [(q.person_id, q.text, q.given_to_id) for q in article.quotes.all()]
-        want = [(p.pk, t, g.pk if g else None) for p, t, g in record.quotes]
-        return have == want
+        return archived.quotes == [(p.pk, t, g.pk if g else None) for p, t, g in record.quotes]
 
     # One file -------------------------------------------------------------------------
 
@@ -542,10 +573,10 @@ class Importer:
         seen = {}
         batch = []
         try:
-            load = BulkLoad.of(expected, history=True)
+            self.load = load = BulkLoad.of(expected, history=True)
             self.copying = load.big and connection.vendor == "postgresql"
             with self._checker(expected) as checker, transaction.atomic():
-                load.begin()
+                load.begin(lazily=True)
                 for number, checked in checker.ordered(_check_lines, self._chunks(lines), ahead=4):
                     try:
                         if isinstance(checked, BadLine):
@@ -568,7 +599,7 @@ class Importer:
                 if batch:
                     self.write(batch, report)
                 load.finish()
-                if self.copying:
+                if self.copying and load.aside:
                     search.backend().recount()
         except _RollBack:
             report.rolled_back = True
@@ -580,7 +611,7 @@ class Importer:
             report.rejected.append(Rejection(name, 0, f"the database refused the file, nothing imported: {exc}"))
             self._load_names()
         finally:
-            self.copying = False
+            self.copying, self.load = False, None
         return report
 
     def _chunks(self, lines, size=250):
@@ -660,6 +691,10 @@ class BulkLoad:
     keeping an index in order on ever-growing ids costs little. Rebuilding covers the old
     rows too, hence "at least as big". Setting aside locks the tables until the commit:
     readers wait.
+
+    An import cannot tell before reading a file whether its lines are new: `begin(lazily=True)`
+    leaves the setting aside to `writing()`, which it calls before its first write. A file
+    whose every line the archive holds already (imported again) then rebuilds no index.
     """
 
     MIN_ARTICLES = 20_000
@@ -684,6 +719,27 @@ class BulkLoad:
                 self.tables.append(Article.history.model._meta.db_table)
             self.big = articles >= self.MIN_ARTICLES and articles >= Article.objects.count()
         self.indexes, self.keys = [], []
+        self.aside = False  # whether the indexes are set aside (made again at the end)
+        self.waiting = False  # big, and to set them aside at the first write
+
+    def begin(self, *, lazily=False):
+        """Inside the transaction, before the first row: set the indexes aside now if the load
+        is big, or with `lazily` at the first `writing()`."""
+        with connection.cursor() as cursor:
+            self.prepare(cursor)
+            if self.big and lazily:
+                self.waiting = True
+            elif self.big:
+                self.set_aside(cursor)
+                self.aside = True
+
+    def writing(self):
+        """Rows are about to be written: set the indexes aside if `begin` left it to now."""
+        if self.waiting:
+            self.waiting = False
+            with connection.cursor() as cursor:
+                self.set_aside(cursor)
+            self.aside = True
 
     @staticmethod
     def of(articles, *, history=False, search_only=False):
@@ -700,13 +756,13 @@ class BulkLoad:
         return load
 
     def finish(self, *, analyze=None):
-        """Restore what `start` changed; `analyze` (default: after a big load) refreshes the
-        planner's statistics of the written tables. SQLite keeps none until asked: without
-        them, a freshly loaded archive of 100,000 articles took 2-5 s per article page (its
-        planner chose to walk the facets table), 10-116 ms with them."""
+        """Restore what `start` changed; `analyze` (default: when the indexes were set aside)
+        refreshes the planner's statistics of the written tables. SQLite keeps none until
+        asked: without them, a freshly loaded archive of 100,000 articles took 2-5 s per
+        article page (its planner chose to walk the facets table), 10-116 ms with them."""
         with connection.cursor() as cursor:
             self.end(cursor)
-            if self.big if analyze is None else analyze:
+            if self.aside if analyze is None else analyze:
                 if connection.vendor == "postgresql":
                     cursor.execute(f"ANALYZE {', '.join(self.tables)}")
                 else:
@@ -715,47 +771,46 @@ class BulkLoad:
 
 
 class _PostgresBulkLoad(BulkLoad):
-    def begin(self):
+    def prepare(self, cursor):
+        # Bodies and search vectors are compressed as they are stored: lz4 takes a
+        # fraction of pglz's time. For this transaction's writes; any reader reads both.
+        cursor.execute("SET LOCAL default_toast_compression = lz4")
+
+    def set_aside(self, cursor):
         from .search.postgres import POSTINGS_TRIGGER
         from .search.postgres import TABLE as SEARCH_TABLE
 
-        with connection.cursor() as cursor:
-            # Bodies and search vectors are compressed as they are stored: lz4 takes a
-            # fraction of pglz's time. For this transaction's writes; any reader reads both.
-            cursor.execute("SET LOCAL default_toast_compression = lz4")
-            if not self.big:
-                return
-            cursor.execute(
-                "SELECT format('%%I', c.relname), pg_get_indexdef(i.indexrelid) FROM pg_index i"
-                " JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = ANY(%s::regclass[])"
-                " AND NOT EXISTS (SELECT FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid)"
-                " AND (SELECT attname FROM pg_attribute WHERE attrelid = i.indrelid AND attnum = i.indkey[0])"
-                " IS DISTINCT FROM 'article_id'",
-                [self.tables],
-            )
-            self.indexes = cursor.fetchall()
-            cursor.execute(
-                "SELECT conrelid::regclass::text, format('%%I', conname), pg_get_constraintdef(oid)"
-                " FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(%s::regclass[])",
-                [self.tables],
-            )
-            self.keys = cursor.fetchall()
-            # A table with foreign-key checks queued (rows written earlier in an enclosing
-            # transaction) cannot be altered: run them now.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            for table, name, _ in self.keys:
-                cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
-            for name, _ in self.indexes:
-                cursor.execute(f"DROP INDEX {name}")
-            # The postings are filled once at the end: row by row, each entry written would
-            # write ten.
-            cursor.execute(f"ALTER TABLE {SEARCH_TABLE} DISABLE TRIGGER {POSTINGS_TRIGGER}")
+        cursor.execute(
+            "SELECT format('%%I', c.relname), pg_get_indexdef(i.indexrelid) FROM pg_index i"
+            " JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = ANY(%s::regclass[])"
+            " AND NOT EXISTS (SELECT FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid)"
+            " AND (SELECT attname FROM pg_attribute WHERE attrelid = i.indrelid AND attnum = i.indkey[0])"
+            " IS DISTINCT FROM 'article_id'",
+            [self.tables],
+        )
+        self.indexes = cursor.fetchall()
+        cursor.execute(
+            "SELECT conrelid::regclass::text, format('%%I', conname), pg_get_constraintdef(oid)"
+            " FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(%s::regclass[])",
+            [self.tables],
+        )
+        self.keys = cursor.fetchall()
+        # A table with foreign-key checks queued (rows written earlier in an enclosing
+        # transaction) cannot be altered: run them now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for table, name, _ in self.keys:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
+        for name, _ in self.indexes:
+            cursor.execute(f"DROP INDEX {name}")
+        # The postings are filled once at the end: row by row, each entry written would
+        # write ten.
+        cursor.execute(f"ALTER TABLE {SEARCH_TABLE} DISABLE TRIGGER {POSTINGS_TRIGGER}")
 
     def end(self, cursor):
         from .search.postgres import FILL_POSTINGS, POSTINGS, POSTINGS_TRIGGER
         from .search.postgres import TABLE as SEARCH_TABLE
 
-        if self.big:
+        if self.aside:
             # PostgreSQL builds no index on a table with foreign-key checks pending.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"TRUNCATE {POSTINGS}")
@@ -789,24 +844,23 @@ class _SQLiteBulkLoad(BulkLoad):
     # writing and merging small segments.
     FTS_HASH_SIZE = 16 << 20
 
-    def begin(self):
+    def prepare(self, cursor):
         from .search.sqlite import TABLE as FTS
 
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT v FROM {FTS}_config WHERE k = 'hashsize'")
-            found = cursor.fetchone()
-            self.hash_size = found[0] if found else 1 << 20  # FTS5's default
-            cursor.execute(f"INSERT INTO {FTS}({FTS}, rank) VALUES ('hashsize', %s)", [self.FTS_HASH_SIZE])
-            if not self.big:
-                return
-            marks = ", ".join(["%s"] * len(self.tables))
-            cursor.execute(
-                f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks})",
-                self.tables,
-            )
-            self.indexes = [(name, sql) for name, sql in cursor.fetchall() if _first_column(cursor, name) != "article_id"]
-            for name, _ in self.indexes:
-                cursor.execute(f'DROP INDEX "{name}"')
+        cursor.execute(f"SELECT v FROM {FTS}_config WHERE k = 'hashsize'")
+        found = cursor.fetchone()
+        self.hash_size = found[0] if found else 1 << 20  # FTS5's default
+        cursor.execute(f"INSERT INTO {FTS}({FTS}, rank) VALUES ('hashsize', %s)", [self.FTS_HASH_SIZE])
+
+    def set_aside(self, cursor):
+        marks = ", ".join(["%s"] * len(self.tables))
+        cursor.execute(
+            f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks})",
+            self.tables,
+        )
+        self.indexes = [(name, sql) for name, sql in cursor.fetchall() if _first_column(cursor, name) != "article_id"]
+        for name, _ in self.indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
 
     def end(self, cursor):
         from .search.sqlite import TABLE as FTS

@@ -342,6 +342,28 @@ def test_a_big_import_writes_what_a_small_one_does(committed, tree, tmp_path, mo
     assert index_snapshot() == plain[-1]
 
 
+def test_a_big_file_imported_again_sets_no_index_aside_until_a_line_differs(tree, tmp_path, monkeypatch):
+    # A file's lines are only known to be in the archive once read: the indexes are set aside
+    # at the first write, so that a file imported again rebuilds none of them.
+    monkeypatch.setattr(BulkLoad, "MIN_ARTICLES", 0)
+    monkeypatch.setattr(Importer, "WORKER_LINES", 10)
+    load_type = type(BulkLoad.of(0))
+    set_aside, calls = load_type.set_aside, []
+    monkeypatch.setattr(load_type, "set_aside", lambda self, cursor: calls.append(1) or set_aside(self, cursor))
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text(lines(1, 60))
+    second.write_text(lines(1, 60, changed={40}))
+    assert "60 created" in run_import(first)[0] and len(calls) == 1
+    archive, index = archive_snapshot(), index_snapshot()
+    assert "0 created, 0 updated, 60 unchanged" in run_import(first)[0]
+    assert len(calls) == 1
+    assert (archive_snapshot(), index_snapshot()) == (archive, index)
+    # A line that differs, after 40 that do not: set aside then, and written as before.
+    assert "1 updated, 59 unchanged" in run_import(second)[0]
+    assert len(calls) == 2
+    assert Article.objects.get(media_id=90_000_040).title == "Attack near Baiji 40 revised"
+
+
 def heap_fetches(sql):
     """How many table rows PostgreSQL read for an index-only scan of `sql`, whose order is
     an index's: with sorting off too, so that the planner cannot prefer another index and
