@@ -397,21 +397,21 @@ class Importer:
             Person.objects.bulk_update(list(self.people_described), ["description"])
             self.people_described.clear()
         archived = self._archived(records)
-        differ = {r.media_id for r in records if r.media_id in archived and not self._same(archived[r.media_id], r)}
-        # Only the articles to update are read as model instances, for their history.
-        instances = Article.objects.in_bulk([archived[media_id].pk for media_id in differ])
-        now = timezone.now()
-        new, changed = [], []
+        fresh, differing = [], []
         for record in records:
-            if record.media_id in archived and record.media_id not in differ:
+            found = archived.get(record.media_id)
+            if found is None:
+                fresh.append(record)
+            elif self._same(found, record):
                 report.unchanged += 1
-                continue
-            if record.media_id not in archived:
-                article = Article(media_id=record.media_id)
-                new.append((article, record))
             else:
-                article = instances[archived[record.media_id].pk]
-                changed.append((article, record))
+                differing.append(record)
+        # Only the articles to update are read as model instances, for their history.
+        instances = Article.objects.in_bulk([archived[r.media_id].pk for r in differing])
+        new = [(Article(media_id=r.media_id), r) for r in fresh]
+        changed = [(instances[archived[r.media_id].pk], r) for r in differing]
+        now = timezone.now()
+        for article, record in new + changed:
             for key, value in record.fields.items():
                 setattr(article, key, value)
             article.slug = article_slug(article.title)
