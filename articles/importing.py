@@ -6,6 +6,7 @@ every bad line before everything is rolled back. With `keep_going`, good lines a
 """
 
 import collections
+import contextlib
 import datetime
 import functools
 import itertools
@@ -13,6 +14,7 @@ import json
 import multiprocessing
 import re
 import struct
+import threading
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -488,7 +490,7 @@ class Importer:
         if self.copying:
             if changed_ids:
                 search.backend().write([], replace=changed_ids)
-            copy_search_rows(entries)
+            copy_search_rows(entries, self.load)
         else:
             search.backend().write(entries, replace=ids)
         archive_changed()
@@ -575,8 +577,7 @@ class Importer:
         try:
             self.load = load = BulkLoad.of(expected, history=True)
             self.copying = load.big and connection.vendor == "postgresql"
-            with self._checker(expected) as checker, transaction.atomic():
-                load.begin(lazily=True)
+            with self._checker(expected) as checker, load.atomic(lazily=True):
                 for number, checked in checker.ordered(_check_lines, self._chunks(lines), ahead=4):
                     try:
                         if isinstance(checked, BadLine):
@@ -598,9 +599,8 @@ class Importer:
                     raise _RollBack
                 if batch:
                     self.write(batch, report)
-                load.finish()
-                if self.copying and load.aside:
-                    search.backend().recount()
+                # Entries copied in went past the index's counting.
+                load.finish(recount=self.copying and load.aside)
         except _RollBack:
             report.rolled_back = True
             report.created = report.updated = report.unchanged = 0
@@ -677,8 +677,8 @@ class _RollBack(Exception):
 
 
 class BulkLoad:
-    """How to write many articles in one transaction fast: `start()` (or `of()`, then
-    `begin()`) before the first row, `finish()` after the last, inside the transaction.
+    """How to write many articles in one transaction fast: `of()`, then the rows inside
+    `with load.atomic():` (the load's transaction), and `finish()` after the last of them.
 
     A load that is big, and at least as big as what the archive holds already, also has the
     written tables' plain indexes (and on PostgreSQL their foreign keys) set aside, and made
@@ -690,9 +690,12 @@ class BulkLoad:
     article_id: loaders read rows back by article (an import reindexes each batch), and
     keeping an index in order on ever-growing ids costs little. Rebuilding covers the old
     rows too, hence "at least as big". Setting aside locks the tables until the commit:
-    readers wait.
+    readers wait. On PostgreSQL, a big load into an empty search index (the first import, a
+    generated archive, a rebuild) writes it on a second connection, in a table that is
+    indexed there while this transaction finishes the rest, then swapped in
+    (_StagedSearchTable).
 
-    An import cannot tell before reading a file whether its lines are new: `begin(lazily=True)`
+    An import cannot tell before reading a file whether its lines are new: `atomic(lazily=True)`
     leaves the setting aside to `writing()`, which it calls before its first write. A file
     whose every line the archive holds already (imported again) then rebuilds no index.
     """
@@ -705,6 +708,7 @@ class BulkLoad:
         from .search.sqlite import FACETS
 
         search_tables = [SEARCH_TABLE, SAMPLE_TABLE, POSTINGS] if connection.vendor == "postgresql" else [FACETS]
+        self.search_only = search_only
         if search_only:
             # The search index written again from the articles (search.rebuild): its tables
             # are emptied first, so the load is as big as what they will hold.
@@ -749,28 +753,51 @@ class BulkLoad:
             articles, history=history, search_only=search_only
         )
 
-    @classmethod
-    def start(cls, articles, *, history=False):
-        load = cls.of(articles, history=history)
-        load.begin()
-        return load
+    @contextlib.contextmanager
+    def atomic(self, *, lazily=False):
+        """The load's transaction (`transaction.atomic()`), begun (see `begin`); whatever the
+        load set up outside it is cleared away once it has ended, committed or not."""
+        try:
+            with transaction.atomic():
+                self.begin(lazily=lazily)
+                yield self
+        finally:
+            self.close()
 
-    def finish(self, *, analyze=None):
-        """Restore what `start` changed; `analyze` (default: when the indexes were set aside)
+    def close(self):
+        """After the load's transaction: nothing to clear away here (see _PostgresBulkLoad)."""
+
+    def copy_search(self, data):
+        """Binary COPY data of search rows (SEARCH_COLUMNS), into PostgreSQL's search table."""
+        from .search.postgres import TABLE
+
+        _copy(connection, TABLE, SEARCH_COLUMNS, data)
+
+    def finish(self, *, analyze=None, recount=False):
+        """Restore what `begin` changed; `analyze` (default: when the indexes were set aside)
         refreshes the planner's statistics of the written tables. SQLite keeps none until
         asked: without them, a freshly loaded archive of 100,000 articles took 2-5 s per
-        article page (its planner chose to walk the facets table), 10-116 ms with them."""
+        article page (its planner chose to walk the facets table), 10-116 ms with them.
+        `recount`: count the search index again, for entries written past its counting."""
         with connection.cursor() as cursor:
             self.end(cursor)
             if self.aside if analyze is None else analyze:
-                if connection.vendor == "postgresql":
-                    cursor.execute(f"ANALYZE {', '.join(self.tables)}")
-                else:
-                    for table in self.tables:
-                        cursor.execute(f'ANALYZE "{table}"')
+                self.analyze(cursor, self.tables)
+        if recount:
+            search.backend().recount()
+
+    @staticmethod
+    def analyze(cursor, tables):
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {', '.join(tables)}")
+        else:
+            for table in tables:
+                cursor.execute(f'ANALYZE "{table}"')
 
 
 class _PostgresBulkLoad(BulkLoad):
+    staged = None  # the _StagedSearchTable written in the search table's place, if any
+
     def prepare(self, cursor):
         # Bodies and search vectors are compressed as they are stored: lz4 takes a
         # fraction of pglz's time. For this transaction's writes; any reader reads both.
@@ -780,8 +807,10 @@ class _PostgresBulkLoad(BulkLoad):
         from .search.postgres import POSTINGS_TRIGGER
         from .search.postgres import TABLE as SEARCH_TABLE
 
+        if SEARCH_TABLE in self.tables and _StagedSearchTable.suits(cursor, emptied=self.search_only):
+            self.staged = _StagedSearchTable(cursor)
         cursor.execute(
-            "SELECT format('%%I', c.relname), pg_get_indexdef(i.indexrelid) FROM pg_index i"
+            "SELECT i.indrelid::regclass::text, format('%%I', c.relname), pg_get_indexdef(i.indexrelid) FROM pg_index i"
             " JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = ANY(%s::regclass[])"
             " AND NOT EXISTS (SELECT FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid)"
             " AND (SELECT attname FROM pg_attribute WHERE attrelid = i.indrelid AND attnum = i.indkey[0])"
@@ -800,29 +829,73 @@ class _PostgresBulkLoad(BulkLoad):
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for table, name, _ in self.keys:
             cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
-        for name, _ in self.indexes:
+        for _, name, _ in self.indexes:
             cursor.execute(f"DROP INDEX {name}")
         # The postings are filled once at the end: row by row, each entry written would
         # write ten.
         cursor.execute(f"ALTER TABLE {SEARCH_TABLE} DISABLE TRIGGER {POSTINGS_TRIGGER}")
 
-    def end(self, cursor):
-        from .search.postgres import FILL_POSTINGS, POSTINGS, POSTINGS_TRIGGER
+    def copy_search(self, data):
+        if self.staged is not None:
+            self.staged.copy(data)
+        else:
+            super().copy_search(data)
+
+    def finish(self, *, analyze=None, recount=False):
+        if self.staged is None:
+            return super().finish(analyze=analyze, recount=recount)
+        from .search import counts
         from .search.postgres import TABLE as SEARCH_TABLE
 
+        # The search table's indexes are built on the second connection while this one
+        # builds the others, fills the postings and the sample, and counts the entries.
+        self.staged.build()
+        with connection.cursor() as cursor:
+            self.end(cursor)
+            if recount:
+                counts.recount(search_table=self.staged.name)
+            if analyze is not False:  # the second connection analyzes the search table
+                self.analyze(cursor, [table for table in self.tables if table != SEARCH_TABLE])
+            self.staged.help(cursor)
+            self.staged.join()
+            self.staged.swap(cursor)
+            self.add_keys(cursor)
+
+    def end(self, cursor):
+        from .search.facets import SAMPLE
+        from .search.postgres import FILL_POSTINGS, POSTINGS, POSTINGS_TRIGGER, SAMPLE_TABLE
+        from .search.postgres import TABLE as SEARCH_TABLE
+
+        staged = self.staged
         if self.aside:
             # PostgreSQL builds no index on a table with foreign-key checks pending.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"TRUNCATE {POSTINGS}")
-            cursor.execute(FILL_POSTINGS)
-            cursor.execute(f"ALTER TABLE {SEARCH_TABLE} ENABLE TRIGGER {POSTINGS_TRIGGER}")
+            cursor.execute(FILL_POSTINGS.format(table=staged.name if staged else SEARCH_TABLE))
+            if staged:
+                # What the sample's trigger copies from each entry written to the search table.
+                columns = "article_id, published_on, regions, sources, people, document"
+                cursor.execute(f"INSERT INTO {SAMPLE_TABLE} ({columns}) SELECT {columns} FROM {staged.name}"
+                               " WHERE article_id %% %s = 0", [SAMPLE])
+            else:
+                cursor.execute(f"ALTER TABLE {SEARCH_TABLE} ENABLE TRIGGER {POSTINGS_TRIGGER}")
             # Robust: the load has committed by then, and a VACUUM that fails (a statement
             # timeout, say) must not report it as refused.
             transaction.on_commit(self.vacuum, robust=True)
-        for _, definition in self.indexes:
-            cursor.execute(definition)
+        for table, _, definition in self.indexes:
+            if not (staged and table == SEARCH_TABLE):  # those are built on the staged table
+                cursor.execute(definition)
+        if not staged:  # else after the swap: keys refer to the search table
+            self.add_keys(cursor)
+
+    def add_keys(self, cursor):
         for table, name, definition in self.keys:
             cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
+
+    def close(self):
+        if self.staged is not None:
+            self.staged.close()
+            self.staged = None
 
     def vacuum(self):
         """VACUUM the written tables once the load has committed (it cannot run inside a
@@ -836,6 +909,196 @@ class _PostgresBulkLoad(BulkLoad):
 
         with connection.cursor() as cursor:
             cursor.execute(f"VACUUM {', '.join([*self.tables, COUNTS, PAIRS])}")
+
+
+class _StagedSearchTable:
+    """PostgreSQL's search table for a big load into an empty search index: written on a
+    second connection, in a table of its own, and swapped in at the end.
+
+    Why: the search table's RUM index is the longest step of a load's end (17 of the 81 s of
+    a 100,000-line import), and PostgreSQL builds an index on one core, in the transaction
+    that wrote its rows, while the other core idles. Rows committed in a table of their own
+    are indexed on a second connection while the load's transaction builds the other
+    indexes, fills the postings and counts the entries; that transaction then drops the
+    search table (empty, as it sees it) and renames this one and its indexes into its place,
+    adding its constraints and triggers again. DDL is transactional: readers see the old
+    table until the load commits, and a load that fails leaves the archive as it was (the
+    staged table is dropped after it: `close`).
+
+    Only for a load in a transaction of its own: inside an enclosing one (a test's), a
+    rollback after the load would leave the committed staged table behind. The search
+    table's columns, indexes, primary or unique keys, checks and triggers are made again as
+    they were; its foreign keys, and those that refer to it, are set aside by every big load
+    and added again after the swap. A test holds the schema to what it was."""
+
+    PREFIX = "loading_articles_search_"  # + the loading connection's backend pid + a number
+    NAMES = re.compile(r"^loading_articles_search_(\d+)_\d+$")
+    _numbers = itertools.count(1)
+
+    @staticmethod
+    def suits(cursor, *, emptied):
+        """Whether the load may write the search table this way: in a transaction of its
+        own, into a search table that is empty (or `emptied` by the load before it writes)."""
+        if connection.savepoint_ids:  # an enclosing atomic block
+            return False
+        if emptied:
+            return True
+        from .search.postgres import TABLE
+
+        cursor.execute(f"SELECT NOT EXISTS (SELECT FROM {TABLE})")
+        return cursor.fetchone()[0]
+
+    def __init__(self, cursor):
+        from .search.postgres import TABLE
+
+        cursor.execute("SELECT pg_backend_pid(), format('%%I', nspname) FROM pg_class c"
+                       " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = %s::regclass", [TABLE])
+        pid, schema = cursor.fetchone()
+        self.name = f"{schema}.{self.PREFIX}{pid}_{next(self._numbers)}"
+        # What the swap makes again, as the loading transaction sees it. No lock is taken on
+        # the search table by the second connection: this one may hold one already.
+        cursor.execute(
+            "SELECT format('%%I %%s', a.attname, format_type(a.atttypid, a.atttypmod))"
+            " || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END"
+            " || COALESCE(' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid), '')"
+            " FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
+            " WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
+            [TABLE],
+        )
+        columns = [column for (column,) in cursor.fetchall()]
+        cursor.execute(
+            "SELECT format('%%I', c.relname), pg_get_indexdef(i.indexrelid) FROM pg_index i"
+            " JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = %s::regclass ORDER BY c.relname",
+            [TABLE],
+        )
+        self.indexes = cursor.fetchall()
+        cursor.execute(
+            "SELECT format('%%I', conname), contype, pg_get_constraintdef(oid),"
+            " (SELECT format('%%I', relname) FROM pg_class WHERE oid = conindid)"
+            " FROM pg_constraint WHERE conrelid = %s::regclass AND contype <> 'f' ORDER BY conname",
+            [TABLE],
+        )
+        self.constraints = cursor.fetchall()
+        cursor.execute(
+            "SELECT pg_get_triggerdef(oid), format('%%I', tgname), tgenabled FROM pg_trigger"
+            " WHERE tgrelid = %s::regclass AND NOT tgisinternal ORDER BY tgname",
+            [TABLE],
+        )
+        self.triggers = cursor.fetchall()
+        self.swapped, self.thread, self.failure = False, None, None
+        self.other = connection.copy()
+        self.other.inc_thread_sharing()  # the index builds run on a thread of their own
+        try:
+            with self.other.cursor() as other:
+                # Left by a load whose process died before it could drop them.
+                other.execute("SELECT pid FROM pg_stat_activity")
+                alive = {pid for (pid,) in other.fetchall()}
+                other.execute("SELECT format('%%I.%%I', nspname, relname), relname FROM pg_class c"
+                              " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                              " WHERE relkind = 'r' AND starts_with(relname, %s)", [self.PREFIX])
+                for stale, name in other.fetchall():
+                    found = self.NAMES.match(name)
+                    if found and int(found[1]) not in alive:
+                        other.execute(f"DROP TABLE IF EXISTS {stale}")
+                other.execute(f"CREATE TABLE {self.name} ({', '.join(columns)})")
+        except BaseException:
+            self.other.dec_thread_sharing()
+            self.other.close()
+            raise
+
+    def _index_name(self, number):
+        return f"{self.name.split('.')[-1]}_i{number}"
+
+    def copy(self, data):
+        _copy(self.other, self.name, SEARCH_COLUMNS, data)
+
+    def build(self):
+        """Start building the search table's indexes on the staged table, after an ANALYZE of
+        it, on the second connection: the RUM index of documents first, as it takes longest
+        (about 80 % of the time). `help` builds the others meanwhile, `join` waits."""
+        from .search.postgres import RANK_INDEX
+
+        self.pending = collections.deque(sorted(enumerate(self.indexes), key=lambda item: item[1][0] != RANK_INDEX))
+        self.analyzed = threading.Event()
+        self.thread = threading.Thread(target=self._build, name="bulk-load-search-indexes")
+        self.thread.start()
+
+    def _build(self):
+        try:
+            with self.other.cursor() as other:
+                other.execute(f"ANALYZE {self.name}")
+                self.analyzed.set()
+                while (index := self._next(self.pending.popleft)) is not None:
+                    other.execute(self._definition(*index))
+        except BaseException as exc:  # noqa: BLE001 - raised again by join(), in the load's thread
+            self.failure = exc
+        finally:
+            self.analyzed.set()
+
+    def help(self, cursor):
+        """Build what the second connection has not begun of the staged table's indexes, in
+        the load's transaction, from the last. Only once it has analyzed the table: an
+        index built here holds a lock until the commit that its ANALYZE would wait for."""
+        self.analyzed.wait()
+        while self.failure is None and (index := self._next(self.pending.pop)) is not None:
+            cursor.execute(self._definition(*index))
+
+    @staticmethod
+    def _next(take):
+        try:
+            return take()
+        except IndexError:
+            return None
+
+    def _definition(self, number, index):
+        """An index's definition on the search table, as the staged table's index `number`."""
+        # CREATE [UNIQUE] INDEX name ON [ONLY] schema.table USING ...
+        return re.sub(
+            r"^(CREATE (?:UNIQUE )?INDEX )(\S+)( ON (?:ONLY )?)(\S+)",
+            lambda m: f"{m[1]}{self._index_name(number)}{m[3]}{self.name}",
+            index[1],
+        )
+
+    def join(self):
+        self.thread.join()
+        if self.failure is not None:
+            raise self.failure
+
+    def swap(self, cursor):
+        """In the load's transaction, once `join` has returned: the staged table becomes the
+        search table."""
+        from .search.postgres import TABLE
+
+        schema = self.name.split(".")[0]
+        cursor.execute(f"DROP TABLE {TABLE}")
+        cursor.execute(f"ALTER TABLE {self.name} RENAME TO {TABLE}")
+        for number, (name, _) in enumerate(self.indexes):
+            cursor.execute(f"ALTER INDEX {schema}.{self._index_name(number)} RENAME TO {name}")
+        for name, kind, definition, index in self.constraints:
+            if kind in ("p", "u"):
+                key = "PRIMARY KEY" if kind == "p" else "UNIQUE"
+                cursor.execute(f"ALTER TABLE {TABLE} ADD CONSTRAINT {name} {key} USING INDEX {index}")
+            else:
+                cursor.execute(f"ALTER TABLE {TABLE} ADD CONSTRAINT {name} {definition}")
+        for definition, name, enabled in self.triggers:
+            cursor.execute(definition)
+            if enabled == "D":
+                cursor.execute(f"ALTER TABLE {TABLE} DISABLE TRIGGER {name}")
+        self.swapped = True
+
+    def close(self):
+        """After the load's transaction: drop the staged table unless it was swapped in,
+        and close the second connection."""
+        try:
+            if self.thread is not None and self.thread.is_alive():
+                self.other.connection.cancel()  # the load failed while its indexes were built
+                self.thread.join()
+            if not self.swapped:
+                with self.other.cursor() as other:
+                    other.execute(f"DROP TABLE IF EXISTS {self.name}")
+        finally:
+            self.other.dec_thread_sharing()
+            self.other.close()
 
 
 class _SQLiteBulkLoad(BulkLoad):
@@ -1043,13 +1306,16 @@ def search_row(entry):
     return (e.article_id, e.media_id, e.published_on, e.regions, e.sources, e.people, document, prominent)
 
 
-def copy_search_rows(entries):
-    """Index entries into PostgreSQL's search table by binary COPY, counts left to a recount."""
-    from .search.postgres import TABLE
+def copy_search_rows(entries, load):
+    """Index entries into PostgreSQL's search table (or what `load` writes in its place) by
+    binary COPY, counts left to a recount."""
+    load.copy_search(copy_binary(map(search_row, entries), SEARCH_TYPES))
 
-    data = copy_binary(map(search_row, entries), SEARCH_TYPES)
-    with connection.cursor() as cursor:
-        with cursor.connection.cursor().copy(f"COPY {TABLE} ({', '.join(SEARCH_COLUMNS)}) FROM STDIN WITH (FORMAT binary)") as copy:
+
+def _copy(database, table, columns, data):
+    """Binary COPY data of these columns into a table, on a Django connection."""
+    with database.wrap_database_errors, database.cursor() as cursor:
+        with cursor.connection.cursor().copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT binary)") as copy:
             copy.write(data)
 
 

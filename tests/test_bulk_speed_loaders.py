@@ -18,7 +18,7 @@ from django.db import connection
 
 from articles import search
 from articles.corpus import _Lookup
-from articles.importing import BulkLoad, Importer, _tsvectors
+from articles.importing import BulkLoad, Importer, _StagedSearchTable, _tsvectors
 from articles.models import Article, Person, Quote
 from articles.search.compile import tsvector_literal, tsvector_literals
 from articles.search.evaluate import MAX_POSITION, MAX_POSITIONS_PER_LEXEME
@@ -211,7 +211,9 @@ def test_a_big_rebuild_writes_what_indexing_writes_and_puts_the_tables_back(monk
     monkeypatch.setattr(BulkLoad, "MIN_ARTICLES", 0)  # the bulk way, as for 20,000 or more
     backend, written = type(search.backend()), []
     write_bulk = backend.write_bulk
-    monkeypatch.setattr(backend, "write_bulk", lambda self, entries: written.extend(entries) or write_bulk(self, entries))
+    monkeypatch.setattr(
+        backend, "write_bulk", lambda self, entries, load: written.extend(entries) or write_bulk(self, entries, load)
+    )
     assert search.rebuild() == Article.objects.published().count() == len(written)
     assert schema_snapshot() == schema
     assert index_snapshot() == loaded  # rows, postings and counts
@@ -436,3 +438,105 @@ def test_workers_reject_the_lines_the_importer_rejects(committed, tree, tmp_path
     assert run_import(path) == inline
     assert "7 rejected (nothing imported" in inline[0] and "published_on 2015-02-30 is not a real date" in inline[1]
     assert not Article.objects.exists()
+
+
+# --- the search table staged on a second connection (PostgreSQL) ----------------------------------
+
+
+def search_table_schema():
+    """schema_snapshot, the search table's columns and its triggers as PostgreSQL prints them,
+    and the staged tables there are."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname, format_type(atttypid, atttypmod), attnotnull, pg_get_expr(adbin, adrelid)"
+            " FROM pg_attribute LEFT JOIN pg_attrdef ON adrelid = attrelid AND adnum = attnum"
+            " WHERE attrelid = 'articles_search'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum"
+        )
+        columns = cursor.fetchall()
+        cursor.execute(
+            "SELECT pg_get_triggerdef(oid), tgenabled FROM pg_trigger"
+            " WHERE tgrelid = 'articles_search'::regclass AND NOT tgisinternal ORDER BY tgname"
+        )
+        triggers = cursor.fetchall()
+        cursor.execute("SELECT relname FROM pg_class WHERE relname LIKE 'loading%%' ORDER BY 1")
+        return schema_snapshot(), columns, triggers, cursor.fetchall()
+
+
+def staged_swaps(monkeypatch):
+    """The staged tables swapped in during the test (their names)."""
+    swaps, swap = [], _StagedSearchTable.swap
+    monkeypatch.setattr(_StagedSearchTable, "swap", lambda self, cursor: swaps.append(self.name) or swap(self, cursor))
+    return swaps
+
+
+@COMMITTED
+def test_big_loads_into_an_empty_index_build_it_aside_and_swap_it_in(committed, monkeypatch):
+    postgres_only("the search table is staged on PostgreSQL only")
+    call_command("load_regions")
+    schema = search_table_schema()
+    with connection.cursor() as cursor:
+        # Left by a load whose process died: no process has this id (Linux's pid_max).
+        cursor.execute("CREATE TABLE loading_articles_search_4194304_1 (article_id bigint)")
+    swaps = staged_swaps(monkeypatch)
+    monkeypatch.setattr(BulkLoad, "MIN_ARTICLES", 0)
+    call_command("generate_corpus", articles=130, seed=4, batch_size=50, workers=1, stdout=io.StringIO())
+    assert len(swaps) == 1
+    assert search_table_schema() == schema  # the stale staged table is gone too
+    generated, sample = index_snapshot(), sample_and_triggers()
+    assert len(generated[0]) >= 130 and generated[1] and sample[0]
+    # Indexed afresh the plain way (not big: no staged table), the same rows, postings,
+    # counts and sample.
+    monkeypatch.setattr(BulkLoad, "MIN_ARTICLES", 10**9)
+    search.rebuild()
+    assert len(swaps) == 1
+    assert (index_snapshot(), sample_and_triggers()) == (generated, sample)
+    # A big rebuild empties the index itself: staged, and the same again.
+    monkeypatch.setattr(BulkLoad, "MIN_ARTICLES", 0)
+    search.rebuild()
+    assert len(swaps) == 2
+    assert (index_snapshot(), sample_and_triggers(), search_table_schema()) == (generated, sample, schema)
+    quote = Quote.objects.select_related("person").filter(article__status="published").first()
+    assert search.matching(Article.objects.filter(pk=quote.article_id), search.parse(f'"{quote.person.name}"')).exists()
+
+
+@COMMITTED
+def test_a_big_import_into_an_empty_index_stages_it_and_a_failed_one_leaves_nothing(committed, tree, tmp_path, monkeypatch):
+    postgres_only("the search table is staged on PostgreSQL only")
+    monkeypatch.setattr(BulkLoad, "MIN_ARTICLES", 0)
+    monkeypatch.setattr(Importer, "WORKER_LINES", 10)
+    schema, swaps = search_table_schema(), staged_swaps(monkeypatch)
+    good = lines(1, 60).encode().splitlines()
+    # A bad last line: every entry is in the staged table by then.
+    path = tmp_path / "bad.jsonl"
+    path.write_bytes(b"\n".join([*good, b"not json"]) + b"\n")
+    out, _ = run_import(path)
+    assert "1 rejected (nothing imported" in out and swaps == []
+    assert not Article.objects.exists() and index_snapshot() == ([], [])
+    assert search_table_schema() == schema
+    # An index of the staged table cannot be built, on the second connection (the RUM index
+    # is built there first) or on the load's: the database refuses the file.
+    build = _StagedSearchTable.build
+    path = tmp_path / "good.jsonl"
+    path.write_bytes(b"\n".join(good) + b"\n")
+    for broken in ("articles_search_rank", "broken"):
+
+        def build_broken(self, broken=broken):
+            definition = f"CREATE INDEX {broken} ON public.articles_search (no_such_column)"
+            self.indexes = [index for index in self.indexes if index[0] != broken] + [(broken, definition)]
+            build(self)
+
+        monkeypatch.setattr(_StagedSearchTable, "build", build_broken)
+        out, err = run_import(path)
+        assert "the database refused the file, nothing imported" in out + err and "no_such_column" in out + err
+        assert not Article.objects.exists() and index_snapshot() == ([], [])
+        assert search_table_schema() == schema and swaps == []
+    # As it should be: staged, swapped in, the schema as it was, the index as indexing makes it.
+    monkeypatch.setattr(_StagedSearchTable, "build", build)
+    out, _ = run_import(path)
+    assert "60 created" in out and len(swaps) == 1
+    assert search_table_schema() == schema
+    imported, sample = index_snapshot(), sample_and_triggers()
+    monkeypatch.setattr(BulkLoad, "MIN_ARTICLES", 10**9)
+    search.rebuild()
+    assert (index_snapshot(), sample_and_triggers()) == (imported, sample)
+

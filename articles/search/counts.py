@@ -30,14 +30,15 @@ _UPSERT = {
 }
 
 # What a set of index entries contributes, per database. {entries} is a condition on the
-# entries' article ids (or TRUE for all of them).
+# entries' article ids (or TRUE for all of them); {table}, PostgreSQL's search table (or the
+# one a bulk load writes in its place: importing.BulkLoad).
 _CONTRIBUTIONS = {
     "postgresql": {
         COUNTS: """
             WITH e AS MATERIALIZED (
                 SELECT regions, sources, people,
                     (extract(year FROM published_on) * 100 + extract(month FROM published_on))::integer AS month
-                FROM articles_search WHERE {entries}
+                FROM {table} WHERE {entries}
             )
             SELECT 'a', 0::bigint, month, count(*) FROM e GROUP BY month
             UNION ALL SELECT 'r', v, month, count(*) FROM e, unnest(e.regions) v GROUP BY v, month
@@ -45,7 +46,7 @@ _CONTRIBUTIONS = {
             UNION ALL SELECT 'p', v, month, count(*) FROM e, unnest(e.people) v GROUP BY v, month
         """,
         PAIRS: """
-            SELECT r, p, count(*) FROM articles_search e, unnest(e.regions) r, unnest(e.people) p
+            SELECT r, p, count(*) FROM {table} e, unnest(e.regions) r, unnest(e.people) p
             WHERE {entries} GROUP BY r, p
         """,
     },
@@ -81,7 +82,7 @@ def _entries(vendor, article_ids, column):
     return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(list(article_ids))]
 
 
-def _apply(article_ids, sign):
+def _apply(article_ids, sign, search_table="articles_search"):
     vendor = connection.vendor
     with connection.cursor() as cursor:
         for table in (COUNTS, PAIRS):
@@ -92,7 +93,7 @@ def _apply(article_ids, sign):
             # differently), sorted so that two writers lock shared rows in the same order;
             # WHERE TRUE tells SQLite's parser that ON CONFLICT is the upsert's.
             cursor.execute(
-                f"WITH c({names}, n) AS ({_CONTRIBUTIONS[vendor][table].format(entries=condition)}) "
+                f"WITH c({names}, n) AS ({_CONTRIBUTIONS[vendor][table].format(entries=condition, table=search_table)}) "
                 f"INSERT INTO {table} ({_COLUMNS[table]}) SELECT {names}, %s * n FROM c WHERE TRUE ORDER BY {names} "
                 + _UPSERT[table].format(table=table),
                 [*params, sign],
@@ -111,12 +112,13 @@ def subtract(article_ids):
         _apply(list(article_ids), -1)
 
 
-def recount():
-    """Count the whole index again: after a bulk load, or to repair."""
+def recount(search_table="articles_search"):
+    """Count the whole index again: after a bulk load, or to repair. `search_table`: on
+    PostgreSQL, the table to count the entries of, if not the search table itself."""
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {COUNTS}")
         cursor.execute(f"DELETE FROM {PAIRS}")
-    _apply(None, 1)
+    _apply(None, 1, search_table)
 
 
 def clear():

@@ -31,10 +31,11 @@ PROMINENT_INDEX = "articles_search_prominent"
 POSTINGS = "articles_search_postings"
 POSTINGS_TRIGGER = "articles_search_postings_write"
 # The arrays hold each id once (documents.IndexedArticle): no DISTINCT, which tripled the
-# fill's time at a million articles (22 s against 6).
+# fill's time at a million articles (22 s against 6). {table}: the search table, or the one a
+# bulk load writes in its place.
 FILL_POSTINGS = f"""
     INSERT INTO {POSTINGS} (kind, value, published_on, media_id, article_id)
-    SELECT v.kind, v.value, s.published_on, s.media_id, s.article_id FROM articles_search s,
+    SELECT v.kind, v.value, s.published_on, s.media_id, s.article_id FROM {{table}} s,
     LATERAL (SELECT 'r' AS kind, unnest(s.regions) AS value
              UNION ALL SELECT 's', unnest(s.sources) UNION ALL SELECT 'p', unnest(s.people)) v
 """
@@ -124,13 +125,13 @@ class PostgresSearch:
             )
         counts.clear()
 
-    def write_bulk(self, entries):
-        """Write fresh entries by binary COPY, uncounted: for a bulk load, which recounts
-        at the end."""
+    def write_bulk(self, entries, load):
+        """Write fresh entries by binary COPY, uncounted: for a bulk load (importing.BulkLoad),
+        which recounts at the end."""
         from ..importing import copy_search_rows
 
         if entries:
-            copy_search_rows(entries)
+            copy_search_rows(entries, load)
 
     def forget(self, article_ids):
         """Remove these articles' entries (and count them out) now."""

@@ -88,8 +88,9 @@ class SQLiteSearch:
             cursor.execute(f"DELETE FROM {FACETS}")
         counts.clear()
 
-    def write_bulk(self, entries):
-        """Write fresh entries, uncounted: for a bulk load, which recounts at the end."""
+    def write_bulk(self, entries, load):
+        """Write fresh entries, uncounted: for a bulk load (importing.BulkLoad), which
+        recounts at the end."""
         if entries:
             with connection.cursor() as cursor:
                 self.insert_rows(cursor, [self.row(e) for e in entries])

@@ -3,18 +3,19 @@ import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 from tqdm import tqdm
 
-from articles import corpus, search
+from articles import corpus
 from articles.caching import changed
 from articles.gazetteer import load_regions
 from articles.importing import BulkLoad, Inline, OrderedPool
 from articles.models import Article, Person, Region, Source
 from articles.search import sqlite as sqlite_search
+from articles.search.postgres import TABLE as SEARCH_TABLE
 from articles.search.documents import region_closure
 
 # No monitor thread behind the progress bar: worker processes are forked, and forking a
@@ -65,17 +66,17 @@ class Command(BaseCommand):
             # Forked workers must not inherit Django's open connection (they never use it).
             connection.close()
         with OrderedPool(workers) if workers > 1 else Inline() as pool:
-            with transaction.atomic():
-                load = BulkLoad.start(articles)
+            load = BulkLoad.of(articles)
+            with load.atomic():
                 self.clear_stale_entries(vendor, corpus._plan.first_article_id)
                 for batch_no, parts in enumerate(pool.ordered(corpus._batch_rows, range(batches), ahead=2 * workers)):
-                    self.write(vendor, *parts)
+                    self.write(vendor, load, *parts)
                     bar.update(min(batch_size, articles - batch_no * batch_size))
                 self.reset_sequence(vendor)
-                load.finish(analyze=True)  # measurements follow: the planner needs to know
-                # The entries went in past the backend's counting. (Counting them in the
-                # workers instead, and adding the sums up at the end, measured slower.)
-                search.backend().recount()
+                # Measurements follow: the planner needs to know. The entries went in past the
+                # backend's counting. (Counting them in the workers instead, and adding the
+                # sums up at the end, measured slower.)
+                load.finish(analyze=True, recount=True)
         changed()
         bar.close()
         elapsed = time.perf_counter() - started
@@ -137,19 +138,23 @@ class Command(BaseCommand):
                 cursor.execute(f"DELETE FROM {sqlite_search.TABLE} WHERE rowid >= %s", [first_id])
                 cursor.execute(f"DELETE FROM {sqlite_search.FACETS} WHERE article_id >= %s", [first_id])
 
-    def write(self, vendor, *parts):
+    def write(self, vendor, load, *parts):
         tables = corpus.tables()
         if vendor == "postgresql":
-            self.copy(zip(tables, parts))
+            self.copy(load, zip(tables, parts))
         else:
             self.insert(zip(tables[:-1], parts[:-1]))
             self.insert_entries(parts[-1])
 
     @staticmethod
-    def copy(parts):
-        """The workers' binary COPY data, passed on as it is."""
+    def copy(load, parts):
+        """The workers' binary COPY data, passed on as it is: the search rows to where the
+        load writes them (importing.BulkLoad.copy_search)."""
         with connection.cursor() as cursor:
             for (table, columns, _), data in parts:
+                if table == SEARCH_TABLE:
+                    load.copy_search(data)
+                    continue
                 with cursor.connection.cursor().copy(
                     f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT binary)"
                 ) as copy:
