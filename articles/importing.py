@@ -566,6 +566,12 @@ class Importer:
     # in Python, and needs nothing of the lines before it.
     WORKER_LINES = 5_000
     WORKERS = 2
+    # Lines go to the workers in chunks, and this many chunks are out at a time: three
+    # batches' worth, so that the workers go on checking while this process writes a batch.
+    # With one batch's worth (4 chunks) they stood idle meanwhile: 100,000 lines took 40.5
+    # s of writing against 36.8-37.6 with 12 chunks out (24 gave no more).
+    CHUNK_LINES = 250
+    AHEAD = 3 * BATCH_SIZE // CHUNK_LINES
 
     def import_lines(self, name, lines, expected=0):
         """Import the lines (bytes) of one file; returns its FileReport. `expected`: how many
@@ -578,7 +584,7 @@ class Importer:
             self.load = load = BulkLoad.of(expected, history=True)
             self.copying = load.big and connection.vendor == "postgresql"
             with self._checker(expected) as checker, load.atomic(lazily=True):
-                for number, checked in checker.ordered(_check_lines, self._chunks(lines), ahead=4):
+                for number, checked in checker.ordered(_check_lines, self._chunks(lines), ahead=self.AHEAD):
                     try:
                         if isinstance(checked, BadLine):
                             raise checked
@@ -614,7 +620,7 @@ class Importer:
             self.copying, self.load = False, None
         return report
 
-    def _chunks(self, lines, size=250):
+    def _chunks(self, lines):
         """The file's non-blank lines, numbered, in chunks for the checkers."""
         chunk = []
         for number, raw in enumerate(lines, 1):
@@ -624,7 +630,7 @@ class Importer:
                 raw = raw[3:]
             if raw.strip():
                 chunk.append((number, raw))
-                if len(chunk) == size:
+                if len(chunk) == self.CHUNK_LINES:
                     yield chunk
                     chunk = []
         if chunk:
