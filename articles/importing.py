@@ -1097,7 +1097,7 @@ class _StagedSearchTable:
         and close the second connection."""
         try:
             if self.thread is not None and self.thread.is_alive():
-                self.other.connection.cancel()  # the load failed while its indexes were built
+                self.other.connection.cancel_safe()  # the load failed while its indexes were built
                 self.thread.join()
             if not self.swapped:
                 with self.other.cursor() as other:
