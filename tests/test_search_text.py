@@ -275,3 +275,11 @@ def test_the_token_stream_is_the_plain_way_s_whatever_the_text(pieces):
     # word gives.
     written = "".join(pieces)
     assert tokens(written) == text.tokens_uncached(written)
+
+
+def test_the_words_tokens_keeps_are_bounded_and_stay_right(monkeypatch):
+    monkeypatch.setattr(text, "_RUN_CACHE_SIZE", 3)
+    monkeypatch.setattr(text, "_TOKENS", text._Tokens())
+    written = "The convoys reached Baiji; the convoys left Baiji and Tikrit at night."
+    assert tokens(written) == text.tokens_uncached(written) == ["convoy", "reach", "baiji", "convoy", "left", "baiji", "tikrit", "night"]
+    assert 0 < len(text._TOKENS) <= 3  # emptied whenever it was full: never more than the bound
