@@ -340,13 +340,18 @@ class ArticleQuerySet(models.QuerySet):
         when they were not in memory, at a million articles."""
         from . import search
 
+        from .parallel import submit
+
         Article, Quote = _model("Article"), _model("Quote")
         candidates = search.backend().related_candidates(article.pk, region_ids, person_ids, pool)
         shared = Counter()
-        # A place inside one of its places is not a shared place: the links name the
-        # article's own places.
+        # Each lookup reads the links of up to 200 candidates, from disk when nobody read
+        # them in the last minute (12-14 ms each at a million articles): the speakers' are
+        # read on a second connection meanwhile. A place inside one of its places is not a
+        # shared place: the links name the article's own places.
+        speakers = submit(_naming, Quote._meta.db_table, "person_id", candidates, person_ids)
         shared.update(_naming(Article.regions.through._meta.db_table, "region_id", candidates, region_ids))
-        shared.update(_naming(Quote._meta.db_table, "person_id", candidates, person_ids))
+        shared.update(speakers.result())
         chosen = sorted(shared, key=lambda pk: (-shared[pk], -candidates[pk][0].toordinal(), -candidates[pk][1]))
         return (
             self.filter(pk__in=chosen[:limit])

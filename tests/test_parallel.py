@@ -116,3 +116,33 @@ def test_a_search_page_makes_its_snippets_on_the_second_connection_too(committed
     # the thread that read its articles: all five of them, once each.
     assert response.content.count(b"<mark>refinery</mark> went on") == 5
     assert len(threads) == 5 and all(t.name.startswith("archive-db") for t in threads)
+
+
+@COMMITTED
+def test_an_article_page_weighs_its_speakers_on_the_second_connection(committed, tree, client, settings):
+    from django.test.utils import CaptureQueriesContext
+
+    if not separate_connections():
+        pytest.skip("an in-memory SQLite database has one connection: everything runs on it")
+    hashimi = make_person("Hisham al-Hashimi")
+    articles = [
+        make_article(f"Attack {n} near the refinery", regions=[tree["baiji"] if n % 2 else tree["aleppo"]],
+                     quotes=[(hashimi, "The siege will last.")] if n % 3 else [],
+                     published_on=datetime.date(2015, 1, 1) + datetime.timedelta(days=n))
+        for n in range(12)
+    ]
+    pages, read_here = {}, {}
+    for parallel_queries in (True, False):
+        settings.ARCHIVE_PARALLEL_QUERIES = parallel_queries
+        caches["pages"].clear()
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            pages[parallel_queries] = client.get(articles[5].get_absolute_url()).content
+        read_here[parallel_queries] = " ".join(q["sql"] for q in queries.captured_queries)
+    # The same related articles either way (those sharing the place and the speaker first)...
+    assert pages[True] == pages[False]
+    assert b"Attack 11 near the refinery" in pages[True]
+    # ...the speakers' links read on the other connection when it may be used.
+    assert "DISTINCT article_id, person_id" in read_here[False]
+    assert "DISTINCT article_id, person_id" not in read_here[True]
+    assert "DISTINCT article_id, region_id" in read_here[True]
