@@ -777,7 +777,7 @@ class BulkLoad:
         """Binary COPY data of search rows (SEARCH_COLUMNS), into PostgreSQL's search table."""
         from .search.postgres import TABLE
 
-        _copy(connection, TABLE, SEARCH_COLUMNS, data)
+        copy_data(connection, TABLE, SEARCH_COLUMNS, data)
 
     def finish(self, *, analyze=None, recount=False):
         """Restore what `begin` changed; `analyze` (default: when the indexes were set aside)
@@ -1016,7 +1016,7 @@ class _StagedSearchTable:
         return f"{self.name.split('.')[-1]}_i{number}"
 
     def copy(self, data):
-        _copy(self.other, self.name, SEARCH_COLUMNS, data)
+        copy_data(self.other, self.name, SEARCH_COLUMNS, data)
 
     def build(self):
         """Start building the search table's indexes on the staged table, after an ANALYZE of
@@ -1318,8 +1318,8 @@ def copy_search_rows(entries, load):
     load.copy_search(copy_binary(map(search_row, entries), SEARCH_TYPES))
 
 
-def _copy(database, table, columns, data):
-    """Binary COPY data of these columns into a table, on a Django connection."""
+def copy_data(database, table, columns, data):
+    """Binary COPY data (copy_binary's) of these columns into a table, on a Django connection."""
     with database.wrap_database_errors, database.cursor() as cursor:
         with cursor.connection.cursor().copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT binary)") as copy:
             copy.write(data)
@@ -1328,12 +1328,8 @@ def _copy(database, table, columns, data):
 def copy_rows(model, names, rows):
     """COPY rows (the values of the fields `names`, by attname) into `model`'s table: a
     bulk_create without model instances or Django's SQL."""
-    fields = _fields(model, names)
-    data = copy_binary(rows, copy_types(model, names))
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    with connection.cursor() as cursor:
-        with cursor.connection.cursor().copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN WITH (FORMAT binary)") as copy:
-            copy.write(data)
+    columns = [connection.ops.quote_name(field.column) for field in _fields(model, names)]
+    copy_data(connection, model._meta.db_table, columns, copy_binary(rows, copy_types(model, names)))
 
 
 def copy_types(model, names):

@@ -12,7 +12,7 @@ from tqdm import tqdm
 from articles import corpus
 from articles.caching import changed
 from articles.gazetteer import load_regions
-from articles.importing import BulkLoad, Inline, OrderedPool
+from articles.importing import BulkLoad, Inline, OrderedPool, copy_data
 from articles.models import Article, Person, Region, Source
 from articles.search import sqlite as sqlite_search
 from articles.search.postgres import TABLE as SEARCH_TABLE
@@ -150,15 +150,11 @@ class Command(BaseCommand):
     def copy(load, parts):
         """The workers' binary COPY data, passed on as it is: the search rows to where the
         load writes them (importing.BulkLoad.copy_search)."""
-        with connection.cursor() as cursor:
-            for (table, columns, _), data in parts:
-                if table == SEARCH_TABLE:
-                    load.copy_search(data)
-                    continue
-                with cursor.connection.cursor().copy(
-                    f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT binary)"
-                ) as copy:
-                    copy.write(data)
+        for (table, columns, _), data in parts:
+            if table == SEARCH_TABLE:
+                load.copy_search(data)
+            else:
+                copy_data(connection, table, columns, data)
 
     @staticmethod
     def insert_entries(rows):
