@@ -339,7 +339,6 @@ class ArticleQuerySet(models.QuerySet):
         the chosen ones are read: reading all 200 candidates' rows took 600 pages from disk
         when they were not in memory, at a million articles."""
         from . import search
-
         from .parallel import submit
 
         Article, Quote = _model("Article"), _model("Quote")
