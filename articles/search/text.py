@@ -159,11 +159,7 @@ def stem(word: str) -> str:
     return _stemmer.stemWord(word) or word
 
 
-@functools.lru_cache(maxsize=_RUN_CACHE_SIZE)
-def token(word: str) -> str | None:
-    """The token of one folded word, or None when it is a stop word. Kept per process:
-    snippets ask it for every word of a page's texts (about 2,700 words, 4 ms a page), and
-    most words come again and again."""
+def _token(word: str) -> str | None:
     if word in STOP_WORDS:
         return None
     if len(word) * 4 > MAX_TOKEN_BYTES:  # might be over the byte limit: check exactly
@@ -174,19 +170,25 @@ def token(word: str) -> str | None:
 
 
 class _Tokens(dict):
-    """word -> `token(word)`, for `tokens()`: looked up with ``map(__getitem__)``, a hit in a
-    plain dict costs less than a call through lru_cache (an article's tokens 0.093 -> 0.077
-    ms; the importer tokenizes every line). Emptied when full, so that an unbounded variety
-    of words cannot fill memory."""
+    """word -> its token, kept per process: snippets ask for every word of a page's texts
+    (about 2,700 words, 4 ms a page) and the importer for every word of every line, and most
+    words come again and again. A plain dict, looked up with ``map(__getitem__)`` by
+    `tokens()`: a hit costs less than a call through lru_cache (an article's tokens 0.093 ->
+    0.077 ms). Emptied when full, so that an unbounded variety of words cannot fill memory."""
 
     def __missing__(self, word: str) -> str | None:
         if len(self) >= _RUN_CACHE_SIZE:
             self.clear()
-        found = self[word] = token(word)
+        found = self[word] = _token(word)
         return found
 
 
 _TOKENS = _Tokens()
+
+
+def token(word: str) -> str | None:
+    """The token of one folded word, or None when it is a stop word."""
+    return _TOKENS[word]
 
 
 @functools.lru_cache(maxsize=_RUN_CACHE_SIZE)
