@@ -16,16 +16,17 @@ class IndexedArticles:
     """The published articles matching `criteria` (search.facets.Criteria) in `order`
     ("relevance", "newest" or "oldest"), as a sequence a Paginator can page through.
 
-    `prepare`, if given, is called with each page's articles (a list, in order) before they
+    `load` gives the articles of a page's ids ({id: article}): by default with what their
+    cards show (ArticleQuerySet.cards). `prepare`, if given, is called with each page's articles (a list, in order) before they
     are handed out: on the second connection's thread for a page found by prefetch(), so
     that work on the page (a search page's snippets) goes on while the facets are counted.
     """
 
-    def __init__(self, criteria, order, *, count=None, queryset=None, prepare=None):
+    def __init__(self, criteria, order, *, count=None, load=None, prepare=None):
         self.criteria, self.order = criteria, order
         self._count = count
         self._ahead = None  # (start, stop, Future of the page's ids and articles) of prefetch()
-        self.queryset = queryset if queryset is not None else Article.objects.for_listing()
+        self.load = load if load is not None else Article.objects.cards  # ids -> {id: article}
         self.prepare = prepare
 
     def count(self):
@@ -66,7 +67,7 @@ class IndexedArticles:
         # not been read for a while) used to wait for the counts to finish, and so did a
         # search page's snippets (6-8 ms of Python a page at a million articles).
         ids = self._ids(start, stop)
-        found = self.queryset.in_bulk(ids)
+        found = self.load(ids)
         if self.prepare is not None:
             self.prepare([found[pk] for pk in ids if pk in found])
         return ids, found

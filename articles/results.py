@@ -11,11 +11,11 @@ one of the chosen sources or people).
 
 import datetime
 from dataclasses import dataclass, replace
+from functools import partial
 from urllib.parse import quote_plus, urlencode
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -23,7 +23,7 @@ from . import search
 from .filters import Facet
 from .caching import cached
 from .listing import IndexedArticles
-from .models import Article, Person, Quote, Region, Source, link
+from .models import Article, Person, Region, Source, link
 from .search.facets import Criteria
 from .search import postgres
 from .search.query import All
@@ -53,7 +53,7 @@ def search_page(filters, query):
     if problems or not context["asked"]:
         return context, 400 if problems else 200
     criteria = Criteria.of(filters)
-    articles = IndexedArticles(criteria, filters.order(), queryset=Article.objects.for_listing(body=True).prefetch_related(SPEAKERS),
+    articles = IndexedArticles(criteria, filters.order(), load=partial(Article.objects.cards, body=True, quotes=True),
                                prepare=lambda page: mark(page, parsed))
     number, status, page = query.get("page", "1"), 200, None
     size = settings.ARCHIVE_PAGE_SIZE
@@ -97,9 +97,6 @@ def search_page(filters, query):
         "suggestions": why_nothing(filters, query) if not paginator.count else [],
     })
     return context, status
-
-
-SPEAKERS = Prefetch("quotes", Quote.objects.select_related("person"))
 
 
 def links(query):
@@ -152,9 +149,8 @@ def mark(articles, parsed):
     """Give each article of a page its `marked_title` and `snippet` (safe HTML)."""
     tree = parsed.tree if parsed is not None else None
     for article in articles:
-        quotes = [(quote.person.name, quote.text) for quote in article.quotes.all()]
         article.marked_title = highlight(tree, article.title)
-        article.snippet = snippet(tree, summary=article.summary, body=article.body, quotes=quotes)
+        article.snippet = snippet(tree, summary=article.summary, body=article.body, quotes=article.quoted)
     return articles
 
 

@@ -165,7 +165,7 @@ def person(request, slug):
     # Paged by article, oldest first: a page of quotes is the quotes of a page of articles,
     # which the index finds in date order at any depth of pages.
     articles = IndexedArticles(Criteria(people=(person.pk,)), "oldest",
-                               queryset=Article.objects.select_related("publication"))
+                               load=Article.objects.select_related("publication").in_bulk)
     page = page_of(request, articles, ARTICLES_PER_PERSON_PAGE)
     return render(request, "articles/person.html", {
         "person": person,

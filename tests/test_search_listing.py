@@ -13,6 +13,7 @@ from articles import search
 from articles.filters import ArticleFilter
 from articles.listing import IndexedArticles
 from articles.models import Article, Person, Region, Source
+from articles.querysets import by_name
 from articles.search import counts
 from articles.search.facets import Criteria
 from tests.builders import make_article, make_person, make_source
@@ -485,3 +486,26 @@ def test_searches_read_ahead_unless_someone_chose_how_far(monkeypatch):
     monkeypatch.setattr(connection.connection, "archive_may_prefetch", None, raising=False)
     with PostgresSearch._searching():
         assert read_ahead() == "3"
+
+
+def test_a_page_of_cards_names_its_places_sources_and_quotes_in_one_query(newsroom, django_assert_num_queries):
+    """ArticleQuerySet.cards: the articles, then every name their cards show in one more
+    query however many articles, sources, places and quotes; in the models' own orders."""
+    ids = list(Article.objects.published().values_list("pk", flat=True))
+    with django_assert_num_queries(2):
+        cards = Article.objects.cards(ids, body=True, quotes=True)
+    assert sorted(cards) == sorted(ids)
+    quoted = 0
+    for pk in ids:
+        card, article = cards[pk], Article.objects.get(pk=pk)
+        assert [(r.name, r.get_absolute_url()) for r in card.places] == [
+            (r.name, r.get_absolute_url()) for r in article.regions.order_by("path")]
+        assert [s.name for s in card.credited] == [s.name for s in by_name(article.credits.all())]
+        assert card.quoted == [(q.person.name, q.text) for q in article.quotes.order_by("position", "pk")]
+        quoted += len(card.quoted)
+    assert quoted > 10
+    # A listing's cards leave the body out and the quotes too; no ids, no query at all.
+    listed = Article.objects.cards(ids[:3])
+    assert all("body" in a.get_deferred_fields() and a.quoted == [] for a in listed.values())
+    with django_assert_num_queries(0):
+        assert Article.objects.cards([]) == {}
