@@ -8,6 +8,7 @@ so the chart's width is time.
 import calendar
 import datetime
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.utils.html import escape
@@ -15,6 +16,9 @@ from django.utils.safestring import mark_safe
 
 WIDTH = 600
 HEIGHT = 120
+# English month names, looked up once: calendar.month_name formats a date for each lookup,
+# and a timeline of fifteen years names 360 months (1 ms of a page).
+MONTH_NAMES = tuple(calendar.month_name)
 
 
 def about(count):
@@ -35,7 +39,7 @@ class Month:
 
     @property
     def label(self):
-        return f"{calendar.month_name[self.start.month]} {self.start.year}"
+        return f"{MONTH_NAMES[self.start.month]} {self.start.year}"
 
     @property
     def end(self):
@@ -85,24 +89,35 @@ class Timeline:
     # the links come from outside (a page's own parameters) and are escaped; the rest is
     # numbers and English month names.
 
+    @cached_property
     def bars(self):
         """The SVG bars of the months with articles, each a link when the month has one."""
         out = []
-        for m in self.months:
-            if m.count:
-                rect = (f'<rect class="bar" x="{m.x}" y="{m.y}" width="{m.width}" height="{m.height}">'
-                        f"<title>{m.label}: {self._shown(m.count)}</title></rect>")
-                out.append(f'<a href="{escape(m.url)}" tabindex="-1">{rect}</a>' if m.url else rect)
+        for m, name, count, url in self._shown_months:
+            rect = (f'<rect class="bar" x="{m.x}" y="{m.y}" width="{m.width}" height="{m.height}">'
+                    f"<title>{name}: {count}</title></rect>")
+            out.append(f'<a href="{url}" tabindex="-1">{rect}</a>' if url else rect)
         return mark_safe("".join(out))
 
+    @cached_property
     def rows(self):
         """The table rows of the months with articles."""
         out = []
-        for m in self.months:
-            if m.count:
-                label = f'<a href="{escape(m.url)}">{m.label}</a>' if m.url else m.label
-                out.append(f'<tr><th scope="row">{label}</th><td>{self._shown(m.count)}</td></tr>')
+        for _, name, count, url in self._shown_months:
+            month = f'<a href="{url}">{name}</a>' if url else name
+            out.append(f'<tr><th scope="row">{month}</th><td>{count}</td></tr>')
         return mark_safe("".join(out))
+
+    @cached_property
+    def _shown_months(self):
+        """(month, its name, its count as shown, its link escaped or "") of the months with
+        articles."""
+        return [(m, m.label, self._shown(m.count), escape(m.url) if m.url else "") for m in self.months if m.count]
+
+    def draw(self):
+        """Make the bars and the rows now, once the months' links are set, rather than when
+        the template first asks for them (kept: cached_property)."""
+        return self.bars, self.rows
 
     def _shown(self, count):
         # Estimated months as the page says its estimates: about, to two figures.

@@ -160,3 +160,15 @@ def test_the_timeline_is_svg_bars_sized_by_attributes_with_a_table_of_links(clie
     timeline = html[html.index('<div class="timeline">'):]
     assert "<svg" in timeline and 'class="bar"' in timeline and "style=" not in timeline
     assert '<a href="/search/?q=attack&amp;date_from=2015-12-01&amp;date_to=2015-12-31">December 2015</a>' in timeline
+
+
+def test_the_facet_lists_are_drawn_escaped_with_their_counts(client, archive):
+    """The search page's facet lists are made in Python (results.Facets.items): every name
+    and link escaped, each count beside it."""
+    odd = make_source("Al <Quds> & Co")
+    make_article("An attack in the press", publication=odd, published_on=datetime.date(2016, 4, 1))
+    page = client.get("/search/?q=attack").content.decode()
+    assert ('<li><a href="/search/?q=attack&amp;source=al-quds-co">Al &lt;Quds&gt; &amp; Co</a>'
+            ' <span class="count">1</span></li>') in page
+    assert '<li><a href="/search/?q=attack&amp;source=asharq-al-awsat">Asharq Al-Awsat</a> <span class="count">3</span></li>' in page
+    assert "<Quds>" not in page
