@@ -19,6 +19,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 from django.conf import settings
 from django.db import close_old_connections, connection, connections
+from django.urls import get_script_prefix, get_urlconf, set_script_prefix, set_urlconf
+from django.utils import translation
 
 # Threads per process: one per thread a gunicorn worker serves requests on (gunicorn.conf.py
 # sets GUNICORN_THREADS), so no request waits for another's background work.
@@ -39,7 +41,10 @@ def submit(function, *args) -> Future:
         except BaseException as exc:  # noqa: BLE001 - handed to whoever asks for the result
             future.set_exception(exc)
         return future
-    return _executor().submit(_run, function, args)
+    # What the request's thread has set for itself, which the work may depend on (a link
+    # made by reverse(), a date formatted in the reader's language): carried over.
+    context = (get_script_prefix(), get_urlconf(), translation.get_language())
+    return _executor().submit(_run, function, args, context)
 
 
 def _can_run_apart() -> bool:
@@ -69,13 +74,19 @@ def shutdown():
             _pool = None
 
 
-def _run(function, args):
+def _run(function, args, context):
     # Each thread keeps its own connection, as a request thread does, with the same rules:
     # one past its CONN_MAX_AGE or broken is replaced before use, and none is kept when
     # connections are not persistent.
     close_old_connections()
+    prefix, urlconf, language = context
+    set_script_prefix(prefix)
+    set_urlconf(urlconf)
     try:
-        return function(*args)
+        with translation.override(language):
+            return function(*args)
     finally:
+        set_urlconf(None)
+        set_script_prefix("/")
         if all(connections[alias].settings_dict["CONN_MAX_AGE"] == 0 for alias in connections):
             connections.close_all()

@@ -16,6 +16,7 @@ from urllib.parse import quote_plus, urlencode
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -151,11 +152,16 @@ def asked(query):
 
 
 def mark(articles, parsed):
-    """Give each article of a page its `marked_title` and `snippet` (safe HTML)."""
+    """Give each article of a page its `marked_title` and `snippet`, and its `card`: the
+    result as the page shows it (safe HTML). Made where the page's articles are found, on
+    the second connection's thread while the facets are counted: 20 cards are 5-6 ms of the
+    template language."""
     tree = parsed.tree if parsed is not None else None
+    card = get_template("includes/search_result.html")
     for article in articles:
         article.marked_title = highlight(tree, article.title)
         article.snippet = snippet(tree, summary=article.summary, body=article.body, quotes=article.quoted)
+        article.card = card.render({"article": article})
     return articles
 
 

@@ -7,6 +7,7 @@ import threading
 import pytest
 from django.core.cache import cache, caches
 from django.db import connection
+from django.urls import get_script_prefix, set_script_prefix
 
 from articles import parallel
 from articles.models import Article
@@ -116,6 +117,36 @@ def test_a_search_page_makes_its_snippets_on_the_second_connection_too(committed
     # the thread that read its articles: all five of them, once each.
     assert response.content.count(b"<mark>refinery</mark> went on") == 5
     assert len(threads) == 5 and all(t.name.startswith("archive-db") for t in threads)
+
+
+@COMMITTED
+def test_a_search_page_draws_its_results_on_the_second_connection_as_the_request_would(committed, tree, client, settings, monkeypatch):
+    """The cards are drawn where the articles are read, with what the request's thread has
+    set for itself: a site served under a path prefix links its articles and places there."""
+    from articles import results
+
+    if not separate_connections():
+        pytest.skip("an in-memory SQLite database has one connection: everything runs on it")
+    article = make_article("Attack on the refinery", body="Fighting near the refinery went on.", regions=[tree["baiji"]])
+    settings.ARCHIVE_PARALLEL_QUERIES = True
+    threads = []
+    real = results.get_template
+
+    def spy(name):
+        threads.append(threading.current_thread())
+        return real(name)
+
+    monkeypatch.setattr(results, "get_template", spy)
+    set_script_prefix("/archive/")  # as a WSGI server does for a site served under /archive
+    try:
+        page = client.get("/search/?q=refinery").content.decode()
+    finally:
+        set_script_prefix("/")
+    assert threads and all(t.name.startswith("archive-db") for t in threads)
+    assert f'<h3><a href="/archive/articles/{article.media_id}/' in page
+    assert '<a href="/archive/regions/baiji/">Baiji</a>' in page
+    # And the thread is left as it was found, for the next request it serves.
+    assert parallel.submit(get_script_prefix).result() == "/"
 
 
 @COMMITTED
