@@ -192,6 +192,34 @@ def test_a_sample_the_sparser_one_shows_too_small_is_skipped_for_a_denser_one(ma
     assert read == [4 * SAMPLE, SAMPLE]
 
 
+def test_the_first_sample_read_is_the_sparsest_the_database_expects_to_hold_enough(many, monkeypatch):
+    found, articles = criteria("q=attack")
+    monkeypatch.setattr(facet_module, "LEVELS", (4 * SAMPLE, 2 * SAMPLE, SAMPLE))
+    monkeypatch.setattr(facet_module, "ESTIMATE_FROM", 2)
+    monkeypatch.setattr(search, "count", lambda criteria: 10**9)  # an archive big enough for all
+    read = []
+    facets = type(search.backend()).facets
+    monkeypatch.setattr(type(search.backend()), "facets", lambda self, c, sample=None: read.append(sample) or facets(self, c, sample))
+    # About 40 entries expected: two in the one in 16, not in the sparser ones. Read at once.
+    monkeypatch.setattr(type(search.backend()), "estimated_matches_of", lambda self, c: 40, raising=False)
+    assert search.facet_counts(found) == counted(sampled(articles)).scaled(SAMPLE)
+    assert read == [SAMPLE]
+    # An estimate that is wrong costs time, never the counts: expected in the one in 64,
+    # too few there, then as without an estimate.
+    monkeypatch.setattr(type(search.backend()), "estimated_matches_of", lambda self, c: None, raising=False)
+    unestimated = search.facet_counts(found)
+    read.clear()
+    monkeypatch.setattr(type(search.backend()), "estimated_matches_of", lambda self, c: 10**6, raising=False)
+    assert search.facet_counts(found) == unestimated
+    assert read[0] == 4 * SAMPLE
+    # Expected nowhere: the sparsest first, as without an estimate, and exact in the end.
+    read.clear()
+    monkeypatch.setattr(facet_module, "ESTIMATE_FROM", 10)
+    monkeypatch.setattr(type(search.backend()), "estimated_matches_of", lambda self, c: 3, raising=False)
+    assert search.facet_counts(found) == counted(articles)
+    assert read[0] == 4 * SAMPLE and read[-1] is None
+
+
 def test_a_sample_outside_the_kept_one_is_refused():
     if search.backend().vendor != "postgresql":
         pytest.skip("SQLite samples the index as it reads it; PostgreSQL keeps one sample table")

@@ -95,9 +95,18 @@ def facet_counts(criteria):
 
     search = backend()
     archive = cached("archive-size", lambda: count(Criteria()))
+    # Where the database can say, without reading an entry, about how many entries hold the
+    # query's words: start at the sparsest sample that it expects to hold enough. A word in
+    # 10 % of a million articles went to the one in 128 first, found 800 (too few), then to
+    # the one in 64: two passes over the same sampled matches (20-30 ms each) where one does.
+    # Where it expects none to, start at the sparsest, as without an estimate: what that one
+    # holds then decides, as below. An estimate only chooses where to start: a sample's
+    # counts are used only when it holds ESTIMATE_FROM matches.
+    expected = search.estimated_matches_of(criteria)
     sparser = None  # (one in how many, matches) of the last sample counted
+    start = next((sample for sample in LEVELS if expected and expected / sample >= ESTIMATE_FROM), None)
     for sample in LEVELS:
-        if archive < sample * ESTIMATE_FROM:
+        if archive < sample * ESTIMATE_FROM or (start is not None and sample > start):
             continue  # too few entries to hold enough matches, however broad the query
         if sparser is not None and _at_most(*sparser, sample) < ESTIMATE_FROM:
             # The sparser sample shows this one cannot hold what it needs: not read in vain

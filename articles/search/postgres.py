@@ -265,6 +265,15 @@ class PostgresSearch:
             f"ranks-all:{criteria.key()}", lambda: self.estimated_matches(criteria.include) <= RANK_ALL_UP_TO
         )
 
+    def estimated_matches_of(self, criteria):
+        """About how many entries hold what `criteria` include, whatever else they ask (so
+        more than match them, or about as many), by the planner's estimate; None when they
+        include nothing. Kept until the archive changes."""
+        if criteria.include is None:
+            return None
+        words = Criteria(tree=criteria.include)
+        return cached(f"estimate:{words.key()}", lambda: self.estimated_matches(criteria.include))
+
     @staticmethod
     def estimated_matches(tree, column="document"):
         """How many entries PostgreSQL's planner expects to match `tree` (in `column`), from

@@ -153,6 +153,10 @@ class SQLiteSearch:
     def ranks_title_first(self, criteria):
         return False
 
+    def estimated_matches_of(self, criteria):
+        """No estimate without reading the index here (see PostgresSearch)."""
+        return None
+
     def related_candidates(self, article_id, region_ids, person_ids, pool):
         """{id: (date, media ID)} of the latest `pool` articles naming any of these regions
         (or a place in them) and the latest `pool` quoting any of these people, but
