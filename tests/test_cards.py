@@ -3,7 +3,7 @@
 import datetime
 
 from articles.models import Article
-from articles.templatetags.cards import card
+from articles.templatetags.cards import card, search_result
 from tests.builders import make_article, make_source
 
 
@@ -30,3 +30,15 @@ def test_a_card_leaves_out_what_the_article_has_not(tree):
     html = card(Article.objects.published().cards([article.pk])[article.pk])
     assert "summary" not in html and "Places" not in html and "with " not in html
     assert "· Media ID 5552</p>" in html
+
+
+def test_a_search_result_shows_its_marked_title_and_snippet_and_names_its_sources_without_links(tree):
+    article = make_article("Attack near Baiji", media_id=5553, publication=make_source("Asharq & Co"), regions=[tree["baiji"]])
+    found = Article.objects.published().cards([article.pk])[article.pk]
+    found.marked_title, found.snippet = "<mark>Attack</mark> near Baiji", "An <mark>attack</mark> on the refinery."
+    html = search_result(found)
+    assert '<article class="card result">' in html
+    assert f'<h3><a href="{article.get_absolute_url()}"><mark>Attack</mark> near Baiji</a></h3>' in html
+    assert "· Asharq &amp; Co · Media ID 5553</p>" in html
+    assert '<p class="snippet">An <mark>attack</mark> on the refinery.</p>' in html
+    assert '<p class="places">Places: <a href="/regions/baiji/">Baiji</a></p>' in html

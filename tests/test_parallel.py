@@ -130,13 +130,13 @@ def test_a_search_page_draws_its_results_on_the_second_connection_as_the_request
     article = make_article("Attack on the refinery", body="Fighting near the refinery went on.", regions=[tree["baiji"]])
     settings.ARCHIVE_PARALLEL_QUERIES = True
     threads = []
-    real = results.get_template
+    real = results.search_result
 
-    def spy(name):
+    def spy(article):
         threads.append(threading.current_thread())
-        return real(name)
+        return real(article)
 
-    monkeypatch.setattr(results, "get_template", spy)
+    monkeypatch.setattr(results, "search_result", spy)
     set_script_prefix("/archive/")  # as a WSGI server does for a site served under /archive
     try:
         page = client.get("/search/?q=refinery").content.decode()
