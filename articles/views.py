@@ -149,6 +149,7 @@ def region(request, slug):
     })
 
 
+@cached_page
 def person_list(request):
     by_count = request.GET.get("sort") == "quotes"
     people = by_name(Person.objects.public().with_quote_counts())

@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.browser, LIVE_DB]
 def demo_pages():
     quoted = Article.objects.published().annotate(quote_count=Count("quotes"), places=Count("regions", distinct=True))
     article = quoted.filter(places__gte=2).order_by("-quote_count", "-published_on").first()
-    person = Person.objects.public().most_quoted().first()
+    person = next(iter(Person.objects.public().most_quoted()), None)
     region = Region.objects.get(slug="iraq")
     source = Source.objects.public().with_article_counts()
     source = max(source, key=lambda s: s.article_count)
