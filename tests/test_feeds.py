@@ -88,3 +88,18 @@ def test_pages_announce_their_feeds(client, fed):
     assert 'href="/feeds/regions/iraq/"' in client.get("/regions/iraq/").content.decode()
     assert 'href="/feeds/people/hisham-al-hashimi/"' in client.get("/people/hisham-al-hashimi/").content.decode()
     assert 'href="/feeds/sources/afp/"' in client.get("/sources/afp/").content.decode()
+
+
+def test_a_search_feed_lists_the_newest_matches_from_the_index(client, fed):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(60):
+        make_article(f"Refinery report {n}", published_on=datetime.date(2014, 1, 1) + datetime.timedelta(days=n))
+    with CaptureQueriesContext(connection) as queries:
+        titles = entries(client, "/feeds/articles/?q=refinery&sort=newest")
+    # The newest 50, from the index's listing, their records then read by id (besides the
+    # last update, for conditional requests): the article table is never searched (a broad search's feed took 6 s that way at a million articles).
+    assert titles == [f"Refinery report {n}" for n in range(59, 9, -1)]
+    read = [q["sql"] for q in queries.captured_queries if '"articles_article"' in q["sql"] and "MAX(" not in q["sql"]]
+    assert read and all('"articles_article"."id" IN (' in sql and "SELECT" not in sql.split(" IN (", 1)[1] for sql in read)
