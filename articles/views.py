@@ -176,6 +176,7 @@ def person(request, slug):
     })
 
 
+@cached_page
 def source_list(request):
     sources = by_name(Source.objects.public().with_article_counts())
     kinds = [(label, [s for s in sources if s.kind == kind]) for kind, label in SOURCE_KINDS.items()]
