@@ -229,7 +229,13 @@ class Article(models.Model):
                 condition=Q(status__in=["draft", "published"]), name="article_status_valid"
             ),
         ]
-        indexes = [models.Index(fields=["status", "-published_on", "-media_id"], name="article_listing")]
+        indexes = [
+            models.Index(fields=["status", "-published_on", "-media_id"], name="article_listing"),
+            # The archive's last change, which every feed request asks for (Last-Modified)
+            # and the sitemap too: read from the end of this index rather than from every
+            # article (0.3-0.4 s at a million).
+            models.Index(fields=["updated"], name="article_updated"),
+        ]
 
     def __str__(self):
         return f"{self.media_id}: {self.title}"

@@ -60,6 +60,12 @@ class RegionQuerySet(models.QuerySet):
             region.lineage = [above[s] for s in region.path.strip("/").split("/")[:-1] if s in above]
         return sorted(regions, key=lambda r: [fold_name(n.name) for n in [*r.lineage, r]])
 
+    def with_articles(self):
+        """These regions that have published articles in them or anywhere below them: every
+        region a published article names and every region above it (from the counts the
+        search index keeps)."""
+        return self.filter(pk__in=_counted("r"))
+
     def counted(self):
         """These regions that have published articles, each with `article_count` (in it or
         anywhere below it), most first: from the counts the search index keeps."""

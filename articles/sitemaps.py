@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 
 from .models import Article, Person, Region, Source
-from .querysets import walk
+from .querysets import grow, walk
+from .search import counts
 
 
 class ArticleSitemap(Sitemap):
@@ -39,7 +40,7 @@ class ArticleSitemap(Sitemap):
 class RegionSitemap(Sitemap):
     def items(self):
         """Regions with articles in them or below them; the rest of the gazetteer is empty."""
-        return [region for region, _ in walk(Region.objects.named_in(Article.objects.published()))]
+        return [region for region, _ in walk(grow(list(Region.objects.with_articles())))]
 
 
 class PersonSitemap(Sitemap):
@@ -56,7 +57,7 @@ class ArchiveSitemap(Sitemap):
     """The archive by date: every year and month that has articles."""
 
     def items(self):
-        months = [start for start, _ in Article.objects.published().per_month()]
+        months = [start for start, _ in counts.per_month()]
         years = sorted({start.year for start in months})
         return [(year, None) for year in years] + [(m.year, m.month) for m in months]
 
