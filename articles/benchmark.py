@@ -104,6 +104,14 @@ def plan(rng):
             f"/search/?q={w}&region={country}&date_from={middle_year}-01-01&date_to={middle_year + 1}-12-31"
             for w in tenth
         ],
+        # Beyond the mix: the other pages a reader or a crawler asks for, each of
+        # which once read the whole article table (the people list took 11-16 s at a million).
+        "lists: people, sources, regions": ["/people/", "/people/?sort=quotes", "/sources/", "/regions/"],
+        "feeds: latest, country, search": [
+            "/feeds/latest/", *([f"/feeds/regions/{country}/"] if country else []),
+            *(f"/feeds/articles/?q={w}&sort=newest" for w in common[:3]),
+        ],
+        "sitemap index": ["/sitemap.xml"],
     }
     published = Article.objects.published().count()
     export_term = min(shares, key=lambda w: (abs(shares[w] * published - 10_000), w))

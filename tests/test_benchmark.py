@@ -11,6 +11,7 @@ KINDS = [
     "home", "browse", "browse by region (top country)", "region page", "person page", "article page",
     "search: rare term", "search: term in ~10%", "search: term in 25%+", "search: phrase",
     "search: OR with exclusion", "search: region + dates", "search: every kind",
+    "lists: people, sources, regions", "feeds: latest, country, search", "sitemap index",
 ]
 
 
