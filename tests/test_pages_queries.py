@@ -19,17 +19,19 @@ PAGES = {
     "ARTICLE": 15,
     "/regions/": 5,  # one per level of the tree shown (three), its depth, its regions
     "/regions/iraq/": 13,
-    "/people/": 1,
+    "/people/": 3,  # the people, then their quotes counted: all of them, those in drafts
     "/people/hisham-al-hashimi/": 6,  # the page's articles from the index, then their quotes
     "/sources/": 4,
     "/sources/afp/": 7,
     "/archive/2015/": 1,
     "/archive/2015/12/": 6,
-    "/feeds/latest/": 2,
-    "/feeds/regions/iraq/": 3,
-    "/feeds/people/hisham-al-hashimi/": 4,
-    "/feeds/sources/afp/": 3,
-    "/feeds/articles/?region=iraq": 4,
+    # A feed: the archive's last change (Last-Modified), what it follows, its entries' ids
+    # from the index, then their articles (and a person's quotes in them).
+    "/feeds/latest/": 3,
+    "/feeds/regions/iraq/": 4,
+    "/feeds/people/hisham-al-hashimi/": 5,
+    "/feeds/sources/afp/": 4,
+    "/feeds/articles/?region=iraq": 5,
     "/sitemap.xml": 7,
     "/sitemap-articles.xml": 2,
     "/sitemap-regions.xml": 2,
