@@ -142,6 +142,18 @@ def search_url(query, **changes):
     return _search_path() + (f"?{encoded}" if encoded else "")
 
 
+def search_urls(query, parameter):
+    """`value -> search_url(query, parameter=[value])`, for the many links of a page that
+    differ in one value (a facet's): the page's URL encoded once, each value put in its
+    place (20 us a link to under 1). A parameter of the page's own that holds the marker
+    (junk the form never sees) is encoded link by link instead."""
+    marker = "\x00value\x00"
+    template, quoted = search_url(query, **{parameter: [marker]}), quote_plus(marker)
+    if template.count(quoted) != 1:
+        return lambda value: search_url(query, **{parameter: [value]})
+    return lambda value: template.replace(quoted, quote_plus(value))
+
+
 def _search_path():
     return link("articles:search")  # kept per process: a page makes 250 of these links
 
@@ -218,11 +230,12 @@ def facets(counts, filters, query):
     regions = [r for pk, r in faceted_regions().items() if pk in counts.regions]
     regions = [r for r in regions if not chosen_regions or any(r.path.startswith(c.path) for c in chosen_regions)]
     by_kind = {}
+    region_url = search_urls(query, "region")
     for kind in (Region.Kind.COUNTRY, Region.Kind.PROVINCE):
         of_kind = _top([r for r in regions if r.kind == kind], counts.regions)
         more[kind] = max(0, sum(r.kind == kind for r in regions) - len(of_kind))
         by_kind[kind] = [
-            Facet(r.name, shown(counts.regions[r.pk]), search_url(query, region=[r.slug]), r.get_absolute_url())
+            Facet(r.name, shown(counts.regions[r.pk]), region_url(r.slug), r.get_absolute_url())
             for r in of_kind
         ]
 
@@ -231,8 +244,8 @@ def facets(counts, filters, query):
         top = sorted(ids, key=lambda pk: -counted[pk])[: FACET_LENGTH * 2]  # names break ties below
         records = _top(list(model.objects.filter(pk__in=top).only("name", "slug")), counted)
         more[parameter] = len(ids) - len(records)
-        return [Facet(r.name, shown(counted[r.pk]), search_url(query, **{parameter: [r.slug]}), r.get_absolute_url())
-                for r in records]
+        url = search_urls(query, parameter)
+        return [Facet(r.name, shown(counted[r.pk]), url(r.slug), r.get_absolute_url()) for r in records]
 
     date_from, date_to = data.get("date_from"), data.get("date_to")
     years = [
@@ -243,7 +256,7 @@ def facets(counts, filters, query):
         ))
         for year, count in counts.years.items()
     ]
-    shown = Facets(
+    listed = Facets(
         countries=by_kind[Region.Kind.COUNTRY],
         provinces=by_kind[Region.Kind.PROVINCE],
         sources=named(Source, counts.sources, chosen_sources, "source"),
@@ -252,8 +265,8 @@ def facets(counts, filters, query):
         more=more,
         estimated=counts.estimated,
     )
-    shown.items  # noqa: B018 - drawn now, while a search page's results are still being found
-    return shown
+    listed.items  # noqa: B018 - drawn now, while a search page's results are still being found
+    return listed
 
 
 def faceted_regions():

@@ -172,3 +172,16 @@ def test_the_facet_lists_are_drawn_escaped_with_their_counts(client, archive):
             ' <span class="count">1</span></li>') in page
     assert '<li><a href="/search/?q=attack&amp;source=asharq-al-awsat">Asharq Al-Awsat</a> <span class="count">3</span></li>' in page
     assert "<Quds>" not in page
+
+
+@pytest.mark.parametrize("page", [
+    "q=attack&region=iraq&source=afp&page=3", "q=a+b%26c&sort=oldest", "q=%00value%00&region=x", "",
+])
+def test_facet_links_made_from_one_template_are_the_links_one_by_one(page):
+    from articles.results import search_url, search_urls
+
+    query = QueryDict(page)
+    for parameter in ("region", "source", "person"):
+        url = search_urls(query, parameter)
+        for value in ("syria", "al-quds & co", "a+b", "\x00value\x00", "é"):
+            assert url(value) == search_url(query, **{parameter: [value]}), (parameter, value)
