@@ -293,41 +293,53 @@ class ArticleQuerySet(models.QuerySet):
         return self.order_by("published_on", "media_id")
 
     def cards(self, ids, *, body=False, quotes=False):
-        """{id: article} of these ids, with what an article card shows: `places` (its
-        regions, in the tree's order), `credited` (its sources, by name) and, with `quotes`,
-        `quoted` ([(speaker's name, text)], in the article's order). Not the body, unless
-        asked (a search result's snippet is cut from it): it is most of an article's bytes,
-        stored apart, and a listing's 20 bodies read from disk took 3-5 ms of a first-time
-        page at a million articles.
-
-        The names come in one query of plain rows rather than by prefetch_related: its
-        three querysets and a model manager per article and relation took 8-10 ms of Python
-        for a page of 20 cards, three times the database's own time."""
+        """{id: article} of these ids, with what an article card shows (`named`). Not the
+        body, unless asked (a search result's snippet is cut from it): it is most of an
+        article's bytes, stored apart, and a listing's 20 bodies read from disk took 3-5 ms
+        of a first-time page at a million articles."""
         listed = self.select_related("publication")
         found = (listed if body else listed.defer("body")).in_bulk(ids)
-        for article in found.values():
-            article.places, article.credited, article.quoted = [], [], []
-        if found:
-            self._attach_card_names(found, quotes)
-        return found
+        return self.named(found, quotes=quotes)
+
+    def for_reading(self, **lookup):
+        """The article these lookups find (get(), so DoesNotExist when none does), with what
+        its page shows: its publication and `named` with quotes."""
+        article = self.select_related("publication").get(**lookup)
+        return self.named({article.pk: article}, quotes=True)[article.pk]
 
     @staticmethod
-    def _attach_card_names(found, quotes):
+    def named(found, *, quotes=False):
+        """Give these articles ({id: article}) `places` (their regions, in the tree's order),
+        `credited` (their sources, by name as a reader expects it) and, with `quotes`,
+        `quoted` (their quotes in their order, each with its `person` and `given_to`);
+        returns `found`.
+
+        In one query of plain rows rather than by prefetch_related, whose querysets and a
+        model manager per article and relation took 8-10 ms of Python for a page of 20
+        cards (three times the database's own time), and 7 ms of an article page."""
         Article, Region, Source, Quote, Person = map(_model, ("Article", "Region", "Source", "Quote", "Person"))
+        for article in found.values():
+            article.places, article.credited, article.quoted = [], [], []
+        if not found:
+            return found
         table = {model: model._meta.db_table for model in (Region, Source, Quote, Person)}
         regions, credits = Article.regions.through._meta.db_table, Article.credits.through._meta.db_table
         ids = list(found)
         listed = ", ".join(["%s"] * len(ids))
+        # kind, article, id, name, slug, sort key, position, quote: text, speaker's id and
+        # description, outlet's id, name and slug.
+        none = "CAST(NULL AS TEXT), CAST(NULL AS BIGINT), CAST(NULL AS TEXT), CAST(NULL AS BIGINT), CAST(NULL AS TEXT), CAST(NULL AS TEXT)"
         parts = [
-            f"SELECT 'r', l.article_id, r.id, r.name, r.slug, r.path, 0, NULL FROM {regions} l"
+            f"SELECT 'r', l.article_id, r.id, r.name, r.slug, r.path, 0, {none} FROM {regions} l"
             f" JOIN {table[Region]} r ON r.id = l.region_id WHERE l.article_id IN ({listed})",
-            f"SELECT 's', l.article_id, s.id, s.name, s.slug, s.name, 0, NULL FROM {credits} l"
+            f"SELECT 's', l.article_id, s.id, s.name, s.slug, s.name, 0, {none} FROM {credits} l"
             f" JOIN {table[Source]} s ON s.id = l.source_id WHERE l.article_id IN ({listed})",
         ]
         if quotes:
             parts.append(
-                f"SELECT 'q', q.article_id, q.id, p.name, p.slug, '', q.position, q.text FROM {table[Quote]} q"
-                f" JOIN {table[Person]} p ON p.id = q.person_id WHERE q.article_id IN ({listed})"
+                f"SELECT 'q', q.article_id, q.id, p.name, p.slug, '', q.position, q.text, p.id, p.description,"
+                f" g.id, g.name, g.slug FROM {table[Quote]} q JOIN {table[Person]} p ON p.id = q.person_id"
+                f" LEFT JOIN {table[Source]} g ON g.id = q.given_to_id WHERE q.article_id IN ({listed})"
             )
         with connection.cursor() as cursor:
             cursor.execute(" UNION ALL ".join(parts), ids * len(parts))
@@ -335,21 +347,19 @@ class ArticleQuerySet(models.QuerySet):
         # The models' own orders: regions by path (the tree's), sources by name as a reader
         # expects it (by_name), quotes by position in the article.
         rows.sort(key=lambda row: (row[0], fold_name(row[5]) if row[0] == "s" else row[5], row[5], row[6], row[2]))
-        for kind, article_id, pk, name, slug, _, _, text in rows:
+        for kind, article_id, pk, name, slug, path, position, text, person, description, outlet, *told in rows:
             article = found[article_id]
             if kind == "r":
-                article.places.append(Region(id=pk, name=name, slug=slug))
+                article.places.append(Region(id=pk, name=name, slug=slug, path=path))
             elif kind == "s":
                 article.credited.append(Source(id=pk, name=name, slug=slug))
             else:
-                article.quoted.append((name, text))
-
-    def for_reading(self):
-        """What the article page shows: its sources, places, and quotes with their speakers."""
-        return self.select_related("publication").prefetch_related(
-            "credits", "regions",
-            models.Prefetch("quotes", _model("Quote").objects.select_related("person", "given_to")),
-        )
+                given_to = Source(id=outlet, name=told[0], slug=told[1]) if outlet is not None else None
+                article.quoted.append(Quote(
+                    id=pk, article=article, position=position, text=text, given_to=given_to,
+                    person=Person(id=person, name=name, slug=slug, description=description),
+                ))
+        return found
 
     def span(self):
         """`count`, `first` and `last` publication dates, in one query."""

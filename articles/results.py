@@ -170,7 +170,8 @@ def mark(articles, parsed):
     tree = parsed.tree if parsed is not None else None
     for article in articles:
         article.marked_title = highlight(tree, article.title)
-        article.snippet = snippet(tree, summary=article.summary, body=article.body, quotes=article.quoted)
+        quotes = [(quote.person.name, quote.text) for quote in article.quoted]
+        article.snippet = snippet(tree, summary=article.summary, body=article.body, quotes=quotes)
         article.card = search_result(article)
     return articles
 

@@ -116,11 +116,13 @@ def _article_last_modified(request, media_id, slug=None):
 @cached_page
 @condition(last_modified_func=_article_last_modified)
 def article(request, media_id, slug=None):
-    article = get_object_or_404(Article.objects.published().for_reading(), media_id=media_id)
+    try:
+        article = Article.objects.published().for_reading(media_id=media_id)
+    except Article.DoesNotExist:
+        raise Http404("No published article has this media ID.") from None
     if slug != article.slug:
         return redirect(article, permanent=True)
-    regions = list(article.regions.all())
-    quotes = list(article.quotes.all())
+    regions, quotes = article.places, article.quoted
     related = Article.objects.published().related_to(
         article, [r.pk for r in regions], {q.person_id for q in quotes}
     ).select_related("publication")[:5]

@@ -13,10 +13,11 @@ PAGES = {
     # of the whole archive, which is cached until the archive changes (eight)
     "/articles/": 10,
     "/articles/?region=iraq&source=afp&person=hisham-al-hashimi&date_from=2015-01-01": 13,  # with the form's choices
-    # The related-articles candidate pools: one query per place and speaker of the article
-    # (three places and two people here), then the candidates' shared places and speakers
-    # (two; on SQLite their dates too), then the five chosen.
-    "ARTICLE": 15,
+    # Its last change (Last-Modified), the article, its places, sources and quotes in one
+    # query; the related-articles candidate pools: one query per place and speaker of the
+    # article (three places and two people here), then the candidates' shared places and
+    # speakers (two; on SQLite their dates too), then the five chosen.
+    "ARTICLE": 13,
     "/regions/": 5,  # one per level of the tree shown (three), its depth, its regions
     "/regions/iraq/": 13,
     "/people/": 3,  # the people, then their quotes counted: all of them, those in drafts

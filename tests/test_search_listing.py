@@ -501,7 +501,8 @@ def test_a_page_of_cards_names_its_places_sources_and_quotes_in_one_query(newsro
         assert [(r.name, r.get_absolute_url()) for r in card.places] == [
             (r.name, r.get_absolute_url()) for r in article.regions.order_by("path")]
         assert [s.name for s in card.credited] == [s.name for s in by_name(article.credits.all())]
-        assert card.quoted == [(q.person.name, q.text) for q in article.quotes.order_by("position", "pk")]
+        assert [(q.pk, q.person.name, q.person.slug, q.text, q.given_to_id) for q in card.quoted] == [
+            (q.pk, q.person.name, q.person.slug, q.text, q.given_to_id) for q in article.quotes.order_by("position", "pk")]
         quoted += len(card.quoted)
     assert quoted > 10
     # A listing's cards leave the body out and the quotes too; no ids, no query at all.
