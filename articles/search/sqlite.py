@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.models.expressions import RawSQL
 
 from . import counts
-from .compile import FTS5_TOKENIZE, fts5_documents, to_fts5
+from .compile import fts5_documents, to_fts5
 from .documents import indexed_articles
 from .facets import Criteria, FacetCounts
 from .query import All
