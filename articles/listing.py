@@ -17,9 +17,10 @@ class IndexedArticles:
     ("relevance", "newest" or "oldest"), as a sequence a Paginator can page through.
 
     `load` gives the articles of a page's ids ({id: article}): by default with what their
-    cards show (ArticleQuerySet.cards). `prepare`, if given, is called with each page's articles (a list, in order) before they
-    are handed out: on the second connection's thread for a page found by prefetch(), so
-    that work on the page (a search page's snippets) goes on while the facets are counted.
+    cards show (ArticleQuerySet.cards). `prepare`, if given, is called with each page's
+    articles (a list, in order) before they are handed out: on the second connection's
+    thread for a page found by prefetch(), so that work on the page (a search page's
+    snippets and cards) goes on while the facets are counted.
     """
 
     def __init__(self, criteria, order, *, count=None, load=None, prepare=None):
