@@ -142,16 +142,26 @@ def search_url(query, **changes):
     return _search_path() + (f"?{encoded}" if encoded else "")
 
 
-def search_urls(query, parameter):
-    """`value -> search_url(query, parameter=[value])`, for the many links of a page that
-    differ in one value (a facet's): the page's URL encoded once, each value put in its
-    place (20 us a link to under 1). A parameter of the page's own that holds the marker
-    (junk the form never sees) is encoded link by link instead."""
-    marker = "\x00value\x00"
-    template, quoted = search_url(query, **{parameter: [marker]}), quote_plus(marker)
-    if template.count(quoted) != 1:
-        return lambda value: search_url(query, **{parameter: [value]})
-    return lambda value: template.replace(quoted, quote_plus(value))
+def search_urls(query, *parameters, plain=False):
+    """`(value, ...) -> search_url(query, parameter=value, ...)`, for the many links of a
+    page that differ in the values of the same parameters (a facet's, a timeline month's
+    dates): the page's URL encoded once, each value put in its place (20 us a link to under
+    1), quoted unless the caller says they are `plain` (ISO dates need no quoting). A
+    parameter of the page's own that holds a marker (junk the form never sees) makes them
+    encoded link by link instead."""
+    markers = [f"\x00{parameter}\x00" for parameter in parameters]
+    template = search_url(query, **dict(zip(parameters, markers)))
+    quoted = [quote_plus(marker) for marker in markers]
+    if any(template.count(mark) != 1 for mark in quoted):
+        return lambda *values: search_url(query, **dict(zip(parameters, values)))
+
+    def url(*values):
+        filled = template
+        for mark, value in zip(quoted, values):
+            filled = filled.replace(mark, value if plain else quote_plus(value))
+        return filled
+
+    return url
 
 
 def _search_path():
@@ -217,6 +227,10 @@ class Facets:
             for name in ("countries", "provinces", "sources", "people", "years")
         }
 
+    def draw(self):
+        """Make the lists' HTML now rather than when the template first asks (as Timeline)."""
+        return self.items
+
 
 def facets(counts, filters, query):
     """The facets of the page from `counts` (search.facets.FacetCounts): three small
@@ -266,7 +280,7 @@ def facets(counts, filters, query):
         more=more,
         estimated=counts.estimated,
     )
-    listed.items  # noqa: B018 - drawn now, while a search page's results are still being found
+    listed.draw()  # now, while a search page's results are still being found
     return listed
 
 
@@ -292,20 +306,13 @@ def timeline(counts, filters, query):
         line.estimated, line.total, line.busiest = True, about(line.total), about(line.busiest)
     data = filters.form.cleaned_data
     date_from, date_to = data.get("date_from"), data.get("date_to")
-    # One link encoded for the page, its dates filled in per month (ISO dates need no
-    # quoting): encoding each of 180 months' links took 3 ms of a search page.
-    start_mark, end_mark = "\x00start\x00", "\x00end\x00"
-    template = search_url(query, date_from=start_mark, date_to=end_mark)
-    start_quoted, end_quoted = quote_plus(start_mark), quote_plus(end_mark)
-    # A parameter of the page's own that holds a marker (junk the form never sees) would
-    # be filled in too: then each link is encoded on its own.
-    filled = template.count(start_quoted) == template.count(end_quoted) == 1
+    # Encoding each of 180 months' links on its own took 3 ms of a search page.
+    month_url = search_urls(query, "date_from", "date_to", plain=True)
     for month in line.months:
         if month.count:
             start = max(filter(None, [month.start, date_from]))
             end = min(filter(None, [month.end, date_to]))
-            month.url = (template.replace(start_quoted, start.isoformat()).replace(end_quoted, end.isoformat())
-                         if filled else search_url(query, date_from=start.isoformat(), date_to=end.isoformat()))
+            month.url = month_url(start.isoformat(), end.isoformat())
     line.draw()  # now, while a search page's results are still being found
     return line
 
