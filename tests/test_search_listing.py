@@ -346,10 +346,15 @@ def ranked_by_index(criteria):
 
 @needs_postgres
 @pytest.mark.django_db
-def test_a_word_s_pages_ranked_from_where_it_is_prominent_are_those_of_ranking_every_match(refinery_reports, columns):
+def test_a_word_s_pages_ranked_from_where_it_is_prominent_are_those_of_ranking_every_match(refinery_reports, columns,
+                                                                                          monkeypatch):
     """A page of a one-word search is ranked among the articles with the word in their title
     while there are enough of them, and is the page that ranking every match gives, filters
-    and exclusions included; past them, every match is ranked."""
+    and exclusions included; past them, every match is ranked (by the index here: the few
+    matches scored one by one are tested below)."""
+    from articles.search import postgres
+
+    monkeypatch.setattr(postgres, "FEW_MATCHES", 0)
     backend = search.backend()
     for query, prominent in (("q=refinery", 20), ("q=refinery -pipeline", 15), ("q=refinery&region=baiji", 10)):
         criteria = criteria_of(query)
@@ -385,6 +390,28 @@ def test_an_or_s_pages_ranked_in_two_parts_are_those_of_ranking_every_match(refi
             assert columns[:2] == ["document", "prominent"] and len(columns) in (2, 3), (query, offset, columns)
             if offset + limit <= 5:
                 assert len(columns) == 2, (query, offset)
+
+
+@needs_postgres
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ['q="refinery fire"', 'q="fire report"', 'q="fire report" -pipeline',
+                                   'q="fire report"&region=baiji', "q=refinery pipeline"])
+def test_a_few_matches_are_scored_one_by_one_into_the_pages_of_ranking_every_match(refinery_reports, columns,
+                                                                                   monkeypatch, query):
+    """A query that only the index's ranking of every match ranks (a phrase, words that must
+    all be there) has its matches read first, up to postgres.FEW_MATCHES: when that is all of
+    them, they are scored one by one into the same pages; else the index ranks them."""
+    from articles.search import postgres
+
+    backend, criteria = search.backend(), criteria_of(query)
+    every = ranked_by_index(criteria)
+    assert len(every) > 8, query
+    for few, ranked_by in ((len(every), []), (len(every) - 1, ["document"])):
+        monkeypatch.setattr(postgres, "FEW_MATCHES", few)
+        for offset, limit in ((0, 3), (2, 5), (len(every) - 4, 10)):
+            columns.clear()
+            assert backend.page(criteria, "relevance", offset, limit) == every[offset : offset + limit], (query, few)
+            assert columns == ranked_by, (query, few, offset)
 
 
 @needs_postgres

@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.http import QueryDict
 
 from articles import search
@@ -226,6 +227,37 @@ def test_the_first_sample_read_is_the_sparsest_the_database_expects_to_hold_enou
     monkeypatch.setattr(type(search.backend()), "estimated_matches_of", lambda self, c: 3)
     assert search.facet_counts(found) == counted(articles)
     assert read[0] == 4 * SAMPLE and read[-1] is None
+
+
+@pytest.mark.django_db
+def test_a_phrase_is_counted_exactly_first_up_to_a_few_matches_with_rum(tree, monkeypatch):
+    """A phrase's few matches are counted exactly in one pass that stops past ESTIMATE_FROM,
+    where PostgreSQL's RUM index checks phrases; with more, the samples are tried as usual."""
+    for n in range(12):
+        make_article(f"Report {n}", body="An air strike on the town." if n % 4 else "A strike from the air.",
+                     published_on=datetime.date(2015, 1 + n, 1), regions=[tree["baiji"]])
+    found, articles = criteria('q="air strike"')
+    assert len(articles) == 9
+    read = []
+    facets = type(search.backend()).facets
+
+    def spy(self, c, sample=None, at_most=None):
+        read.append((sample, at_most))
+        return facets(self, c, sample) if at_most is None else facets(self, c, sample, at_most)
+
+    monkeypatch.setattr(type(search.backend()), "facets", spy)
+    first = search.backend().counts_exactly_first(found)
+    assert first == (connection.vendor == "postgresql" and search.backend().ranks_with_index())
+    assert not search.backend().counts_exactly_first(criteria("q=air strike")[0])  # no phrase
+    assert search.facet_counts(found) == counted(articles)
+    assert read == ([(None, facet_module.ESTIMATE_FROM)] if first else [(None, None)])
+    if first:
+        read.clear()
+        monkeypatch.setattr(facet_module, "ESTIMATE_FROM", 8)  # more matches than that: the usual way
+        assert search.backend().facets(found, at_most=8) is None
+        read.clear()
+        assert search.facet_counts(found) == counted(articles)
+        assert read == [(None, 8), (None, None)]
 
 
 def test_a_sample_outside_the_kept_one_is_refused():

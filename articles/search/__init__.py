@@ -102,6 +102,12 @@ def facet_counts(criteria):
     # Where it expects none to, start at the sparsest, as without an estimate: what that one
     # holds then decides, as below. An estimate only chooses where to start: a sample's
     # counts are used only when it holds ESTIMATE_FROM matches.
+    # A phrase's few matches: exactly, in one pass that stops past ESTIMATE_FROM of them
+    # (postgres.PostgresSearch.counts_exactly_first says why); more go the usual way.
+    if search.counts_exactly_first(criteria):
+        exact = search.facets(criteria, at_most=ESTIMATE_FROM)
+        if exact is not None:
+            return exact
     expected = search.estimated_matches_of(criteria)
     sparser = None  # (one in how many, matches) of the last sample counted
     start = next((sample for sample in LEVELS if expected and expected / sample >= ESTIMATE_FROM), None)

@@ -157,6 +157,10 @@ class SQLiteSearch:
         """No estimate without reading the index here (see PostgresSearch)."""
         return None
 
+    def counts_exactly_first(self, criteria):
+        """FTS5 checks a phrase in its index, in the sample too: the usual way."""
+        return False
+
     def related_candidates(self, article_id, region_ids, person_ids, pool):
         """{id: (date, media ID)} of the latest `pool` articles naming any of these regions
         (or a place in them) and the latest `pool` quoting any of these people, but
