@@ -240,6 +240,17 @@ def test_word_spans_of_ascii_text_are_its_words_as_written(s):
 
 
 @FAST
+@given(st.one_of(word_like_text, st.text(alphabet=st.characters(max_codepoint=127), max_size=300)))
+def test_located_tokens_are_each_word_s_token_where_word_spans_place_it(s):
+    # What snippets read: the same words, tokens and places, however the text is split.
+    found, spans = text.located_tokens(s)
+    placed = word_spans(s)
+    assert found == [text.token(w) for _, _, w in placed]
+    assert len(spans) == len(placed) and [spans[i] for i in range(len(spans))] == [(a, b) for a, b, _ in placed]
+    assert [t for t in found if t is not None] == tokens(s)
+
+
+@FAST
 @given(word_like_text)
 def test_the_token_stream_of_a_text_is_the_same_as_the_token_stream_of_its_words(s):
     # what phrases are adjacent in does not depend on how words were separated

@@ -1,7 +1,7 @@
 """Snippets: the passage of an article that best matches a query, with the matches marked.
 
 The words of the text are found and normalised exactly as the index sees them
-(``text.word_spans`` + ``text.token``), so a word is marked when its token is one the query
+(``text.located_tokens``, as ``text.word_spans`` + ``text.token``), so a word is marked when its token is one the query
 looks for: ``attacks`` marks ``attack`` and ``Attacked``; a phrase is marked where its tokens
 follow each other (stop words in between, as the index skips them: ``"Observatory for Human
 Rights"`` marks ``Observatory for Human Rights``). Exclusions are never marked.
@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Sequence
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .query import All, Any, Phrase, Term
-from .text import token, tokens, word_spans
+from .text import located_tokens
 
 __all__ = ["WINDOW", "Wanted", "highlight", "snippet", "wanted"]
 
@@ -59,28 +60,35 @@ def wanted(tree: All | None) -> Wanted:
 @dataclass
 class _Field:
     text: str
-    words: list  # (start, end, token or None) of every word
+    tokens: list  # the token (None for a stop word) of every word
+    spans: Sequence  # spans[i]: (start, end) of word i in the text
     matches: list  # (first word index, last word index, key), key a token or a phrase
     cut: bool  # the text goes on beyond what was read
 
     @classmethod
     def read(cls, text: str, looking_for: Wanted) -> _Field:
         cut, text = len(text) > SCAN, text[:SCAN]
-        words = [(start, end, token(word)) for start, end, word in word_spans(text)]
-        return cls(text, words, _matches(words, looking_for) if looking_for else [], cut)
+        found, spans = located_tokens(text)
+        return cls(text, found, spans, _matches(found, looking_for) if looking_for else [], cut)
 
 
-def _matches(words: list, looking_for: Wanted) -> list:
+def _matches(found: list, looking_for: Wanted) -> list:
+    # Most of a page's texts hold nothing the query looks for (a rare word's): told by sets.
+    present = set(found)
+    terms = looking_for.terms & present
+    phrases = [phrase for phrase in looking_for.phrases if present.issuperset(phrase)]
+    matches = [(i, i, tok) for i, tok in enumerate(found) if tok in terms] if terms else []
+    if not phrases:
+        return matches
     # Phrases are adjacent in the token stream, which has no stop words: work on that.
-    content = [i for i, (_, _, tok) in enumerate(words) if tok is not None]
-    stream = [words[i][2] for i in content]
-    found = [(content[j], content[j], tok) for j, tok in enumerate(stream) if tok in looking_for.terms]
-    for phrase in looking_for.phrases:
+    content = [i for i, tok in enumerate(found) if tok is not None]
+    stream = [found[i] for i in content]
+    for phrase in phrases:
         size = len(phrase)
         for j in range(len(stream) - size + 1):
             if stream[j] == phrase[0] and tuple(stream[j : j + size]) == phrase:
-                found.append((content[j], content[j + size - 1], phrase))
-    return sorted(found, key=lambda m: (m[0], -m[1]))
+                matches.append((content[j], content[j + size - 1], phrase))
+    return sorted(matches, key=lambda m: (m[0], -m[1]))
 
 
 def _merged(matches: list) -> list:
@@ -101,15 +109,15 @@ def _clean(text: str) -> str:
 def _render(field: _Field, first: int, last: int) -> str:
     """Words `first`..`last` of the field (the whole field's text if they reach its ends),
     escaped, with the matches inside marked."""
-    words, text = field.words, field.text
-    start = 0 if first == 0 else words[first][0]
-    end = len(text) if last == len(words) - 1 else words[last][1]
+    spans, text = field.spans, field.text
+    start = 0 if first == 0 else spans[first][0]
+    end = len(text) if last == len(spans) - 1 else spans[last][1]
     parts = [_ELLIPSIS + " "] if start > 0 else []
     position = start
     for a, b in _merged([m for m in field.matches if m[0] >= first and m[1] <= last]):
-        parts.append(escape(_clean(text[position : words[a][0]])))
-        parts.append("<mark>" + escape(_clean(text[words[a][0] : words[b][1]])) + "</mark>")
-        position = words[b][1]
+        parts.append(escape(_clean(text[position : spans[a][0]])))
+        parts.append("<mark>" + escape(_clean(text[spans[a][0] : spans[b][1]])) + "</mark>")
+        position = spans[b][1]
     parts.append(escape(_clean(text[position:end])))
     if end < len(text) or field.cut:
         parts.append(" " + _ELLIPSIS)
@@ -121,22 +129,13 @@ def _best_window(field: _Field, size: int) -> tuple[tuple, int, int]:
     query looks for, then most matches, then the earliest."""
     best = None
     for first_word, _, _ in field.matches:
-        first = max(0, min(first_word - LEAD, len(field.words) - size))
-        last = min(first + size, len(field.words)) - 1
+        first = max(0, min(first_word - LEAD, len(field.tokens) - size))
+        last = min(first + size, len(field.tokens)) - 1
         inside = [m for m in field.matches if m[0] >= first and m[1] <= last]
         score = (len({m[2] for m in inside}), len(inside))
         if best is None or score > best[0]:
             best = (score, first, last)
     return best
-
-
-def _may_match(text: str, looking_for: Wanted) -> bool:
-    """Whether the text holds a token the query looks for, or every token of one of its
-    phrases: from the token stream, which is cached by runs of text, so that the texts
-    without a match (most of a page's, for a rare word) are never split into positioned
-    words (1.5 ms an article)."""
-    present = set(tokens(text[:SCAN]))
-    return bool(looking_for.terms & present) or any(present.issuperset(phrase) for phrase in looking_for.phrases)
 
 
 def snippet(tree: All | None, *, summary: str = "", body: str = "", quotes=(), size: int = WINDOW) -> SafeString:
@@ -151,7 +150,7 @@ def snippet(tree: All | None, *, summary: str = "", body: str = "", quotes=(), s
     best = None
     if looking_for:
         for text in texts:
-            if not text or not _may_match(text, looking_for):
+            if not text:
                 continue
             field = _Field.read(text, looking_for)
             if field.matches:
@@ -163,14 +162,14 @@ def snippet(tree: All | None, *, summary: str = "", body: str = "", quotes=(), s
         return mark_safe(_render(field, first, last))
     for text in (summary, body):
         field = _Field.read(text, Wanted())
-        if field.words:
-            return mark_safe(_render(field, 0, min(size, len(field.words)) - 1))
+        if field.tokens:
+            return mark_safe(_render(field, 0, min(size, len(field.tokens)) - 1))
     return mark_safe("")
 
 
 def highlight(tree: All | None, text: str) -> SafeString:
     """All of `text` (a title), escaped, with what the query looks for marked."""
     field = _Field.read(text, wanted(tree))
-    if not field.words:
+    if not field.tokens:
         return mark_safe(escape(_clean(text)))
-    return mark_safe(_render(field, 0, len(field.words) - 1))
+    return mark_safe(_render(field, 0, len(field.tokens) - 1))

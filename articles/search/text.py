@@ -38,6 +38,7 @@ import functools
 import itertools
 import re
 import unicodedata
+from typing import Sequence
 
 import snowballstemmer
 
@@ -45,6 +46,7 @@ __all__ = [
     "MAX_TOKEN_BYTES",
     "STOP_WORDS",
     "fold",
+    "located_tokens",
     "stem",
     "token",
     "tokens",
@@ -245,6 +247,39 @@ def word_spans(text: str) -> list[tuple[int, int, str]]:
         else:  # pragma: no cover - defensive
             spans.extend((base, match.end(), word) for word in run_words)
     return spans
+
+
+class _LazySpans:
+    """``spans[i]``: the ``(start, end)`` of word i of a text, found when first asked for: most
+    texts a snippet reads hold no match and are never shown."""
+
+    __slots__ = ("_text", "_count", "_spans")
+
+    def __init__(self, text, count):
+        self._text, self._count, self._spans = text, count, None
+
+    def __len__(self):
+        return self._count
+
+    def __getitem__(self, index):
+        if self._spans is None:
+            if self._text.isascii():
+                self._spans = [match.span() for match in _ASCII_RUN.finditer(self._text)]
+            else:
+                self._spans = [(start, end) for start, end, _ in word_spans(self._text)]
+        return self._spans[index]
+
+
+def located_tokens(text: str) -> tuple[list, Sequence[tuple[int, int]]]:
+    """``(tokens, spans)`` of ``words(text)``: each word's token (None for a stop word) and,
+    as ``spans[i]``, where word i is in ``text``, as ``word_spans`` says. For snippets, which
+    look at every word of a page's texts for the best passage: ASCII text in passes of the
+    regex engine, with no Python per word, any text placed only if it is shown."""
+    if text.isascii():
+        found = list(map(_TOKENS.__getitem__, _ASCII_WORD.findall(text.lower())))
+    else:
+        found = list(map(_TOKENS.__getitem__, words(text)))
+    return found, _LazySpans(text, len(found))
 
 
 def tokens_uncached(text: str) -> list[str]:
