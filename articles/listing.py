@@ -11,6 +11,10 @@ from . import parallel, search
 from .caching import cached
 from .models import Article
 
+# The deepest page found on a second connection before it is known to exist: a deeper one is
+# rare, and a broad search's page past the end would cost a wasted ranking of that many matches.
+MAX_PREFETCHED_PAGE = 50
+
 
 class IndexedArticles:
     """The published articles matching `criteria` (search.facets.Criteria) in `order`
@@ -62,6 +66,14 @@ class IndexedArticles:
         connection (parallel.submit); a slice of them asked for later is taken from there. A
         search page asks for its page this way while it counts the facets."""
         self._ahead = (start, stop, parallel.submit(self._page, start, stop))
+
+    def prefetch_page(self, number, size):
+        """prefetch() the page numbered `number` (as the URL gives it) of `size` articles,
+        when it is a page number and not too deep to be likely there; returns self. A page
+        past the last one would cost a wasted search: a Paginator says why it is not there."""
+        if number.isdecimal() and 0 < int(number) <= MAX_PREFETCHED_PAGE:  # isdecimal: int("²") fails
+            self.prefetch((int(number) - 1) * size, int(number) * size)
+        return self
 
     def _page(self, start, stop):
         # The articles too, prepared: reading them (their texts from disk, when they have

@@ -37,9 +37,6 @@ FACET_LENGTH = 15  # the most values a facet lists; its counts stay exact
 SUGGESTIONS = 8  # the most "without ..." counts a page without results runs
 PARAMETERS = ("q", "region", "source", "person", "date_from", "date_to", "sort")
 FILTER_NAMES = {"region": "the region", "source": "the source", "person": "the person quoted"}
-# Pages found on a second connection before the count says they exist: a deeper one is
-# rare, and would cost a wasted ranking of that many matches if it is past the end.
-MAX_PREFETCHED_PAGE = 50
 LISTS = {"region": "regions", "source": "sources", "person": "people"}  # Criteria's names
 
 
@@ -60,11 +57,9 @@ def search_page(filters, query):
                                prepare=lambda page: mark(page, parsed))
     number, status, page = query.get("page", "1"), 200, None
     size = settings.ARCHIVE_PAGE_SIZE
-    # isdecimal, not isdigit: "²" is a digit that int() refuses (the Paginator says why).
-    if number.isdecimal() and 0 < int(number) <= MAX_PREFETCHED_PAGE:
-        # Ranking the page and counting the facets each take up to a few hundred ms on a
-        # broad query: the page's ids are found on a second connection meanwhile.
-        articles.prefetch((int(number) - 1) * size, int(number) * size)
+    # Ranking the page and counting the facets each take up to a few hundred ms on a broad
+    # query: the page's ids are found on a second connection meanwhile.
+    articles.prefetch_page(number, size)
     # Kept per query until the archive changes: even estimated, a broad query's counts read
     # tens of thousands of index rows.
     counts = cached(f"facets:{criteria.key()}", lambda: search.facet_counts(criteria))

@@ -141,13 +141,18 @@ def region_list(request):
 @cached_page
 def region(request, slug):
     region = get_object_or_404(Region, slug=slug)
+    # The page's cards (their articles, places, sources and quotes: 7-10 ms the first time
+    # at a million) are made on a second connection while the rest is read.
+    articles = IndexedArticles(Criteria(regions=(region.pk,)), "newest").prefetch_page(
+        request.GET.get("page", "1"), settings.ARCHIVE_PAGE_SIZE
+    )
     return render(request, "articles/region.html", {
         "region": region,
         "ancestors": region.ancestors(),
         "subregions": region.children.counted(),
-        "page": page_of(request, IndexedArticles(Criteria(regions=(region.pk,)), "newest")),
         "people": people_facets(Person.objects.most_quoted_in(region), region=region.slug),
         "timeline": Timeline(counts.per_month("r", region.pk), reverse("articles:articles"), {"region": region.slug}),
+        "page": page_of(request, articles),
     })
 
 

@@ -151,8 +151,6 @@ def test_a_search_page_draws_its_results_on_the_second_connection_as_the_request
 
 @COMMITTED
 def test_an_article_page_weighs_its_speakers_on_the_second_connection(committed, tree, client, settings):
-    from django.test.utils import CaptureQueriesContext
-
     if not separate_connections():
         pytest.skip("an in-memory SQLite database has one connection: everything runs on it")
     hashimi = make_person("Hisham al-Hashimi")
@@ -162,14 +160,7 @@ def test_an_article_page_weighs_its_speakers_on_the_second_connection(committed,
                      published_on=datetime.date(2015, 1, 1) + datetime.timedelta(days=n))
         for n in range(12)
     ]
-    pages, read_here = {}, {}
-    for parallel_queries in (True, False):
-        settings.ARCHIVE_PARALLEL_QUERIES = parallel_queries
-        caches["pages"].clear()
-        cache.clear()
-        with CaptureQueriesContext(connection) as queries:
-            pages[parallel_queries] = client.get(articles[5].get_absolute_url()).content
-        read_here[parallel_queries] = " ".join(q["sql"] for q in queries.captured_queries)
+    pages, read_here = both_ways(settings, lambda: client.get(articles[5].get_absolute_url()).content)
     # The same related articles either way (those sharing the place and the speaker first)...
     assert pages[True] == pages[False]
     assert b"Attack 11 near the refinery" in pages[True]
@@ -177,3 +168,38 @@ def test_an_article_page_weighs_its_speakers_on_the_second_connection(committed,
     assert "DISTINCT article_id, person_id" in read_here[False]
     assert "DISTINCT article_id, person_id" not in read_here[True]
     assert "DISTINCT article_id, region_id" in read_here[True]
+
+
+@COMMITTED
+def test_a_region_page_makes_its_cards_on_the_second_connection(committed, tree, client, settings):
+    if not separate_connections():
+        pytest.skip("an in-memory SQLite database has one connection: everything runs on it")
+    hashimi = make_person("Hisham al-Hashimi")
+    for n in range(9):
+        make_article(f"Attack {n} near the refinery", regions=[tree["baiji"]], quotes=[(hashimi, "The siege will last.")],
+                     published_on=datetime.date(2015, 1, 1) + datetime.timedelta(days=n))
+    settings.ARCHIVE_PAGE_SIZE = 4
+    pages, read_here = both_ways(settings, lambda: [client.get(f"/regions/iraq/?page={n}") for n in ("1", "3", "4", "x")])
+    assert [r.status_code for r in pages[True]] == [200, 200, 404, 404]
+    assert [r.content for r in pages[True]] == [r.content for r in pages[False]]
+    assert b"Attack 8 near the refinery" in pages[True][0].content and b"Attack 0 near" in pages[True][1].content
+    # The articles of a page, and their places, sources and quotes, read on the other
+    # connection while the region's people and timeline are read on this one.
+    assert '"articles_article"."id" IN (' in read_here[False]
+    assert '"articles_article"."id" IN (' not in read_here[True]
+
+
+def both_ways(settings, request):
+    """{parallel queries on or off: what `request()` gives} and {on or off: the SQL this
+    request's own connection ran}, each from empty caches."""
+    from django.test.utils import CaptureQueriesContext
+
+    pages, read_here = {}, {}
+    for parallel_queries in (True, False):
+        settings.ARCHIVE_PARALLEL_QUERIES = parallel_queries
+        caches["pages"].clear()
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            pages[parallel_queries] = request()
+        read_here[parallel_queries] = " ".join(q["sql"] for q in queries.captured_queries)
+    return pages, read_here
