@@ -11,8 +11,10 @@ and an idle archive answers from memory.
 
 import functools
 import hashlib
+import threading
 import uuid
 import zlib
+from concurrent.futures import Future
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -94,6 +96,38 @@ def cached(name, compute, timeout=TIMEOUT):
         value = compute()
         cache.set(key, value, timeout)
     return value
+
+
+_flights: dict = {}  # cache key -> Future of the value a thread is computing (cached_once)
+_flights_lock = threading.Lock()
+
+
+def cached_once(name, compute, timeout=TIMEOUT):
+    """cached(), computed by one thread at a time in this process: a thread asking while
+    another computes the value waits for it. For a value that two threads of one request
+    ask for at once (a search page's page and its facets) and that costs hundreds of ms."""
+    key = f"archive:{generation()}:{name}"
+    value = cache.get(key)
+    if value is not None:
+        return value
+    with _flights_lock:
+        flight = _flights.get(key)
+        computing = flight is None
+        if computing:
+            flight = _flights[key] = Future()
+    if not computing:
+        return flight.result()
+    try:
+        value = compute()
+        cache.set(key, value, timeout)
+        flight.set_result(value)
+        return value
+    except BaseException as exc:
+        flight.set_exception(exc)
+        raise
+    finally:
+        with _flights_lock:
+            del _flights[key]
 
 
 def cached_page(view):

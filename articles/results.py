@@ -27,7 +27,6 @@ from .caching import cached
 from .listing import IndexedArticles
 from .models import Article, Person, Region, Source, link
 from .search.facets import Criteria
-from .search import postgres
 from .search.query import All
 from .search.snippets import highlight, snippet
 from .templatetags.cards import search_result
@@ -87,11 +86,11 @@ def search_page(filters, query):
     context.update({
         "searched": True, "problems": problems, "page": page, "count": paginator.count,
         "estimated": counts.estimated, "sample": counts.sample, "shown_count": about(paginator.count),
-        # Said only when matches went unranked: the capped way ranks the newest RANK_CAP
+        # Said only when matches went unranked: the capped way ranks the newest rank_cap
         # of what the filters leave, which is every match when they leave no more.
-        "ranked_newest": ranks_some and paginator.count > postgres.RANK_CAP and not title_first,
+        "ranked_newest": ranks_some and paginator.count > search.rank_cap(criteria) and not title_first,
         "ranked_title_first": title_first,
-        "rank_cap": postgres.RANK_CAP,  # only PostgreSQL ever ranks fewer than every match
+        "rank_cap": search.rank_cap(criteria) if ranks_some else None,  # only PostgreSQL ever ranks fewer
         "articles": page.object_list if page else [],
         "facets": shown_facets,
         "timeline": line,

@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.core.cache import caches
 
 from articles.caching import changed, cached
@@ -51,3 +52,36 @@ def test_the_default_cache_keeps_objects_without_pickling_them():
     assert cache.get("brief", "gone") == "gone"
     cache.clear()
     assert cache.get("kept") is None
+
+
+def test_a_value_two_threads_ask_for_at_once_is_computed_once():
+    import threading
+    import time
+
+    from articles.caching import cached_once
+
+    calls, results = [], []
+
+    def compute():
+        calls.append(1)
+        time.sleep(0.05)  # long enough for the other thread to ask meanwhile
+        return ["the value"]
+
+    threads = [threading.Thread(target=lambda: results.append(cached_once("slow-value", compute))) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert calls == [1] and results == [["the value"]] * 3
+    assert cached_once("slow-value", lambda: ["again"]) == ["the value"]  # kept, as cached() keeps it
+
+
+def test_an_error_computing_a_value_once_reaches_every_thread_and_is_not_kept():
+    from articles.caching import cached_once
+
+    def fail():
+        raise RuntimeError("the index is gone")
+
+    with pytest.raises(RuntimeError):
+        cached_once("failing-value", fail)
+    assert cached_once("failing-value", lambda: "computed") == "computed"

@@ -346,15 +346,10 @@ def ranked_by_index(criteria):
 
 @needs_postgres
 @pytest.mark.django_db
-def test_a_word_s_pages_ranked_from_where_it_is_prominent_are_those_of_ranking_every_match(refinery_reports, columns,
-                                                                                          monkeypatch):
+def test_a_word_s_pages_ranked_from_where_it_is_prominent_are_those_of_ranking_every_match(refinery_reports, columns):
     """A page of a one-word search is ranked among the articles with the word in their title
     while there are enough of them, and is the page that ranking every match gives, filters
-    and exclusions included; past them, every match is ranked (by the index here: the few
-    matches scored one by one are tested below)."""
-    from articles.search import postgres
-
-    monkeypatch.setattr(postgres, "FEW_MATCHES", 0)
+    and exclusions included; past them, every match is ranked."""
     backend = search.backend()
     for query, prominent in (("q=refinery", 20), ("q=refinery -pipeline", 15), ("q=refinery&region=baiji", 10)):
         criteria = criteria_of(query)
@@ -395,23 +390,57 @@ def test_an_or_s_pages_ranked_in_two_parts_are_those_of_ranking_every_match(refi
 @needs_postgres
 @pytest.mark.django_db
 @pytest.mark.parametrize("query", ['q="refinery fire"', 'q="fire report"', 'q="fire report" -pipeline',
-                                   'q="fire report"&region=baiji', "q=refinery pipeline"])
-def test_a_few_matches_are_scored_one_by_one_into_the_pages_of_ranking_every_match(refinery_reports, columns,
-                                                                                   monkeypatch, query):
-    """A query that only the index's ranking of every match ranks (a phrase, words that must
-    all be there) has its matches read first, up to postgres.FEW_MATCHES: when that is all of
-    them, they are scored one by one into the same pages; else the index ranks them."""
+                                   'q="fire report"&region=baiji', 'q="fire report" pipeline'])
+def test_a_phrase_s_matches_are_scored_one_by_one_into_the_pages_of_ranking_every_match(refinery_reports, columns,
+                                                                                      monkeypatch, client, query):
+    """A phrase is never ranked by the RUM index's ordered scan, which returns a phrase's
+    matches out of the order of their scores (pages overlapped and skipped): its matches are
+    read, up to postgres.PHRASE_RANK_ALL_UP_TO, and scored one by one into the pages that
+    ranking every match gives; past that many, the newest that many are ranked and the
+    others follow, newest first, and the page says so."""
     from articles.search import postgres
 
     backend, criteria = search.backend(), criteria_of(query)
-    every = ranked_by_index(criteria)
+    every = ranked_by_index(criteria)  # every match sorted by its score
     assert len(every) > 8, query
-    for few, ranked_by in ((len(every), []), (len(every) - 1, ["document"])):
-        monkeypatch.setattr(postgres, "FEW_MATCHES", few)
-        for offset, limit in ((0, 3), (2, 5), (len(every) - 4, 10)):
-            columns.clear()
-            assert backend.page(criteria, "relevance", offset, limit) == every[offset : offset + limit], (query, few)
-            assert columns == ranked_by, (query, few, offset)
+    for offset, limit in ((0, 3), (2, 5), (len(every) - 4, 10)):
+        assert backend.page(criteria, "relevance", offset, limit) == every[offset : offset + limit], (query, offset)
+    assert columns == [] and search.ranks_every_match(criteria)
+    # More matches than that: the newest `cap`, ranked, then the others newest first,
+    # whether they were all read or the newest were found by date.
+    cap = len(every) - 3
+    monkeypatch.setattr(postgres, "PHRASE_RANK_ALL_UP_TO", cap)
+    newest = backend.page(criteria, "newest", 0, 100)
+    distance = dict(scored(criteria, newest))
+    expected = sorted(newest[:cap], key=lambda pk: (distance[pk], newest.index(pk))) + newest[cap:]
+    ways = {"newest": {}, "date": {"PHRASE_READ_UP_TO": cap + 1}, "date ": {"PHRASE_BY_DATE_FROM": -1}}  # " ": twice
+    for way, settings in ways.items():
+        for name, value in settings.items():
+            monkeypatch.setattr(postgres, name, value)
+        cache.clear()
+        caches["pages"].clear()
+        assert backend._phrase_plan(criteria)[0] == way.strip(), (query, way)
+        assert not search.ranks_every_match(criteria) and search.rank_cap(criteria) == cap
+        paged = [pk for start in range(0, len(every), 4) for pk in backend.page(criteria, "relevance", start, 4)]
+        assert paged == expected, (query, way)
+        assert columns == []
+        page = client.get("/search/?" + query).content.decode()
+        assert f"relevance ranks only the newest {cap} of them" in page
+    # By date only where the newest hold that many: else its matches are read.
+    monkeypatch.setattr(postgres, "PHRASE_READ_UP_TO", 50_000)
+    monkeypatch.setattr(postgres, "PHRASE_SCAN_NEWEST", cap - 1)
+    cache.clear()
+    assert backend._phrase_plan(criteria)[0] == "newest"
+
+
+def scored(criteria, ids):
+    """(id, the RUM score of `criteria`'s query) of these articles."""
+    from articles.search.compile import to_tsquery
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT article_id, document <=> %s::tsquery FROM articles_search WHERE article_id = ANY(%s)",
+                       [to_tsquery(criteria.include), list(ids)])
+        return cursor.fetchall()
 
 
 @needs_postgres

@@ -230,34 +230,43 @@ def test_the_first_sample_read_is_the_sparsest_the_database_expects_to_hold_enou
 
 
 @pytest.mark.django_db
-def test_a_phrase_is_counted_exactly_first_up_to_a_few_matches_with_rum(tree, monkeypatch):
-    """A phrase's few matches are counted exactly in one pass that stops past ESTIMATE_FROM,
-    where PostgreSQL's RUM index checks phrases; with more, the samples are tried as usual."""
+def test_a_phrase_s_exact_counts_come_from_the_matches_its_pages_read(tree, monkeypatch):
+    """With RUM, a phrase's few matches are read once, for its pages and its exact counts:
+    checking a phrase in the index costs hundreds of ms for common words at a million."""
     for n in range(12):
         make_article(f"Report {n}", body="An air strike on the town." if n % 4 else "A strike from the air.",
                      published_on=datetime.date(2015, 1 + n, 1), regions=[tree["baiji"]])
-    found, articles = criteria('q="air strike"')
+    found, articles = criteria('q="air strike"&region=iraq')
     assert len(articles) == 9
+    backend = search.backend()
+    ran, rum = [], connection.vendor == "postgresql" and backend.ranks_with_index()
+    if rum:
+        fetch = type(backend)._fetch
+        monkeypatch.setattr(type(backend), "_fetch", lambda self, c, sql, params: ran.append(sql) or fetch(self, c, sql, params))
+    assert search.facet_counts(found) == counted(articles)
+    if rum:
+        assert len([sql for sql in ran if "LIMIT %s" in sql]) == 1  # the matches, read once...
+        assert "article_id = ANY(%s)" in ran[-1]  # ...and counted from their ids
+        ran.clear()
+        assert backend.page(found, "relevance", 0, 20) and not [sql for sql in ran if "LIMIT %s" in sql]
+    words, with_words = criteria("q=air strike")  # no phrase: counted the usual way
+    assert search.facet_counts(words) == counted(with_words)
+
+
+def test_a_phrase_is_estimated_from_the_densest_sample_where_a_sparser_costs_as_much(tree, monkeypatch):
+    for n in range(48):  # 48 ids in a row: three in the sample
+        make_article(f"Air strike {n}", published_on=datetime.date(2015, 1 + n % 12, 1), regions=[tree["baiji"]])
+    found, articles = criteria('q="air strike"')
+    monkeypatch.setattr(facet_module, "LEVELS", (2 * SAMPLE, SAMPLE))
+    monkeypatch.setattr(facet_module, "ESTIMATE_FROM", 1)
+    monkeypatch.setattr(search, "count", lambda criteria: 10**9)  # an archive big enough for both
     read = []
     facets = type(search.backend()).facets
-
-    def spy(self, c, sample=None, at_most=None):
-        read.append((sample, at_most))
-        return facets(self, c, sample) if at_most is None else facets(self, c, sample, at_most)
-
-    monkeypatch.setattr(type(search.backend()), "facets", spy)
-    first = search.backend().counts_exactly_first(found)
-    assert first == (connection.vendor == "postgresql" and search.backend().ranks_with_index())
-    assert not search.backend().counts_exactly_first(criteria("q=air strike")[0])  # no phrase
-    assert search.facet_counts(found) == counted(articles)
-    assert read == ([(None, facet_module.ESTIMATE_FROM)] if first else [(None, None)])
-    if first:
-        read.clear()
-        monkeypatch.setattr(facet_module, "ESTIMATE_FROM", 8)  # more matches than that: the usual way
-        assert search.backend().facets(found, at_most=8) is None
-        read.clear()
-        assert search.facet_counts(found) == counted(articles)
-        assert read == [(None, 8), (None, None)]
+    monkeypatch.setattr(type(search.backend()), "facets", lambda self, c, sample=None: read.append(sample) or facets(self, c, sample))
+    # SQLite finds a sample's matches by its index whatever the sample: the sparser first.
+    level = SAMPLE if connection.vendor == "postgresql" else 2 * SAMPLE
+    assert search.facet_counts(found) == counted([a for a in articles if a.pk % level == 0]).scaled(level)
+    assert read == [level]
 
 
 def test_a_sample_outside_the_kept_one_is_refused():

@@ -16,7 +16,7 @@ from .query import All, Any, parse
 # Nothing here imports Django at import time: the language modules stay usable without it.
 
 __all__ = [
-    "backend", "count", "facet_counts", "matching", "parse", "ranked", "ranks_every_match", "ranks_title_first",
+    "backend", "count", "facet_counts", "matching", "parse", "rank_cap", "ranked", "ranks_every_match", "ranks_title_first",
     "reindex", "rebuild",
 ]
 
@@ -62,6 +62,12 @@ def ranks_every_match(criteria):
     return criteria.include is not None and backend().ranks_every_match(criteria)
 
 
+def rank_cap(criteria):
+    """How many of the newest matches of `criteria` relevance ranks when it does not rank
+    every match (see ranks_every_match)."""
+    return backend().rank_cap(criteria)
+
+
 def ranks_title_first(criteria):
     """Whether ordering by relevance ranks the matches with the one searched word in their
     title, then the others newest first (PostgreSQL with RUM, for one word in most of a big
@@ -102,16 +108,11 @@ def facet_counts(criteria):
     # Where it expects none to, start at the sparsest, as without an estimate: what that one
     # holds then decides, as below. An estimate only chooses where to start: a sample's
     # counts are used only when it holds ESTIMATE_FROM matches.
-    # A phrase's few matches: exactly, in one pass that stops past ESTIMATE_FROM of them
-    # (postgres.PostgresSearch.counts_exactly_first says why); more go the usual way.
-    if search.counts_exactly_first(criteria):
-        exact = search.facets(criteria, at_most=ESTIMATE_FROM)
-        if exact is not None:
-            return exact
     expected = search.estimated_matches_of(criteria)
     sparser = None  # (one in how many, matches) of the last sample counted
     start = next((sample for sample in LEVELS if expected and expected / sample >= ESTIMATE_FROM), None)
-    for sample in LEVELS:
+    # Where a sparser sample costs as much to read as the densest, only the densest is read.
+    for sample in LEVELS if search.sparser_samples_pay(criteria) else LEVELS[-1:]:
         if archive < sample * ESTIMATE_FROM or (start is not None and sample > start):
             continue  # too few entries to hold enough matches, however broad the query
         if sparser is not None and _at_most(*sparser, sample) < ESTIMATE_FROM:

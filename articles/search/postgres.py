@@ -14,7 +14,7 @@ import json
 from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
 
-from ..caching import cached
+from ..caching import cached, cached_once
 from . import counts
 from .compile import to_tsquery, tsvector_literals
 from .documents import indexed_articles
@@ -49,14 +49,28 @@ _KINDS = {"regions": "r", "sources": "s", "people": "p"}
 # computed from it), and the ranking is not done again for more rows. A fixed 1,000 rows
 # past the end read a rare word's every document: 5,000 pages, 50-100 ms from disk.
 RANK_LOOKAHEAD = 20
-# For a query that no quicker way ranks (a phrase; several words that must all be there), its
-# matches are first read in no order, up to this many, and when that is all of them they are
-# scored one by one and sorted: RUM's ordered scan of a phrase of a word in 30 % of a
-# million articles and one in 10 % took 87-145 ms for its 150-odd matches; reading them in
-# no order 68-98 ms, scoring them 2. The score is the one the ordered scan gives (a test). A
-# query with more matches reads this many in vain (the scan stops there) and is ranked by
-# the index.
-FEW_MATCHES = 500
+# A phrase is ranked by scoring its matches one by one, never by the RUM index's ordered
+# scan: with a phrase in the query, that scan returns matches out of the order of the scores
+# it gives them (12 of a phrase's 146 at a million), so pages ranked from it overlapped and
+# skipped. Up to this many matches are all scored and sorted; a phrase in more articles has
+# its newest this many ranked and the others follow, newest first, as a word in most of the
+# archive without RUM (each score reads its document).
+PHRASE_RANK_ALL_UP_TO = 1000
+# How a phrase's matches are found (_phrase_plan). RUM checks a phrase in the posting lists
+# of all its words, and finds every match before it returns the first: at a million, a
+# phrase of a word in 30 % and one in 10 % (150-odd matches) 70-100 ms, of two words in 80 %
+# 350-900 ms. Its matches are read once, up to PHRASE_READ_UP_TO (their dates too), which
+# ranks up to PHRASE_RANK_ALL_UP_TO and finds the newest of more; past that many, the phrase
+# is in 5 % of a million articles or more, and its newest matches are quickly found by
+# date. Reading by date first is a gamble that only pays for such a phrase: when the planner
+# expects its words together in more than PHRASE_BY_DATE_FROM articles, the newest
+# PHRASE_SCAN_NEWEST are looked at first ("forces said": its newest thousand in 100 ms,
+# against 900 for RUM), and if they hold PHRASE_RANK_ALL_UP_TO matches, that is the way.
+# Reading by date a phrase with few matches would read every article's document: 2.5-12 s
+# for "islamic state" (23,000 matches) before.
+PHRASE_READ_UP_TO = 50_000
+PHRASE_BY_DATE_FROM = 500_000
+PHRASE_SCAN_NEWEST = 10_000
 # Without RUM, relevance ranks the newest this many matches, and older ones follow newest
 # first: ranking every match of a broad term reads every matching vector (seconds at 1M).
 RANK_CAP = 5000
@@ -229,18 +243,28 @@ class PostgresSearch:
                    " LIMIT %s OFFSET %s")
             return [row[0] for row in self._fetch(criteria, sql, [*params, limit, offset])]
         query = to_tsquery(criteria.include)
+        if self._holds_phrase(criteria) and self.ranks_with_index():
+            way, ids = self._phrase_plan(criteria)
+            if way == "all":  # every match, ranked
+                return self._page_of_scored(criteria, ids, query, offset, limit)
+            if way == "newest" and offset + limit <= len(ids):  # the newest, ranked
+                return self._page_of_scored(criteria, ids, query, offset, limit)
+            return self._page_capped(criteria, where, params, query, offset, limit, cap=PHRASE_RANK_ALL_UP_TO,
+                                     by_distance=True)
         if self.ranks_every_match(criteria):
             with self._searching() as cursor:
                 if (ids := self._page_of_prominent(cursor, criteria, offset, limit)) is not None:
                     return ids
                 if (ids := self._page_of_either(cursor, criteria, offset, limit)) is not None:
                     return ids
-                if (ids := self._page_of_few(cursor, where, params, query, offset, limit)) is not None:
-                    return ids
                 return self._page_by_index(cursor, where, params, query, offset, limit)
         if self.ranks_title_first(criteria):
             return self._page_title_first(criteria, where, params, offset, limit)
         return self._page_capped(criteria, where, params, query, offset, limit)
+
+    def rank_cap(self, criteria):
+        """How many of the newest matches relevance ranks when it does not rank them all."""
+        return PHRASE_RANK_ALL_UP_TO if self._holds_phrase(criteria) and self.ranks_with_index() else RANK_CAP
 
     def ranks_title_first(self, criteria):
         """Whether relevance ranks the matches of `criteria` with the word in their title,
@@ -265,10 +289,13 @@ class PostgresSearch:
 
     def ranks_every_match(self, criteria):
         """Whether relevance ranks every match of `criteria` however many there are (with
-        RUM, for words in up to RANK_ALL_UP_TO articles), rather than the newest RANK_CAP
-        (without RUM, or for words in more)."""
+        RUM, for words in up to RANK_ALL_UP_TO articles, phrases in up to
+        PHRASE_RANK_ALL_UP_TO), rather than the newest `rank_cap(criteria)` (without RUM, or
+        for more)."""
         if criteria.include is None or not self.ranks_with_index():
             return False
+        if self._holds_phrase(criteria):
+            return self._phrase_plan(criteria)[0] == "all"
         # Kept until the archive changes, so that every page of a search is ranked the same
         # way even if the statistics are refreshed meanwhile.
         return cached(
@@ -372,19 +399,44 @@ class PostgresSearch:
                 ids += [row[0] for row in cursor.fetchall()]
         return ids
 
-    @staticmethod
-    def _page_of_few(cursor, where, params, query, offset, limit):
-        """The page's ids when no more than FEW_MATCHES entries match `where`: all of them
-        read, then scored and put in `_ranked`'s order; else None."""
-        cursor.execute(f"SELECT article_id FROM {TABLE} WHERE {where} LIMIT %s", [*params, FEW_MATCHES + 1])
-        ids = [row[0] for row in cursor.fetchall()]
-        if len(ids) > FEW_MATCHES:
-            return None
-        cursor.execute(
-            f"SELECT article_id, published_on, media_id, document <=> %s::tsquery FROM {TABLE} WHERE article_id = ANY(%s)",
-            [query, ids],
-        )
-        rows = sorted(cursor.fetchall(), key=lambda row: (row[3], -row[1].toordinal(), -row[2]))
+    def _phrase_plan(self, criteria):
+        """How the matches of `criteria` (which hold a phrase) are ranked, and those it ranks:
+        ("all", the ids of every match) for up to PHRASE_RANK_ALL_UP_TO; ("newest", the ids
+        of the newest that many) where more are found by reading them all; ("date", None)
+        where the newest are found by date (see PHRASE_READ_UP_TO). Found once until the
+        archive changes, for every page of the search, its exact counts and whether it ranks
+        every match, by one thread at a time: a search page asks on two at once."""
+        def plan():
+            if (self.estimated_matches_of(criteria) or 0) > PHRASE_BY_DATE_FROM:
+                where, params = self._where(dataclasses.replace(criteria, tree=None))  # the filters
+                sql = f"""
+                    SELECT count(*) FROM (
+                        SELECT 1 FROM (
+                            SELECT document FROM {TABLE} WHERE {where}
+                            ORDER BY published_on DESC, media_id DESC LIMIT %s
+                        ) newest WHERE document @@ %s::tsquery LIMIT %s
+                    ) found
+                """
+                words = to_tsquery(All(criteria.tree.include, criteria.tree.exclude))
+                found = self._fetch(criteria, sql, [*params, PHRASE_SCAN_NEWEST, words, PHRASE_RANK_ALL_UP_TO])
+                if found[0][0] >= PHRASE_RANK_ALL_UP_TO:
+                    return "date", None
+            where, params = self._where(criteria)
+            sql = f"SELECT article_id, published_on, media_id FROM {TABLE} WHERE {where} LIMIT %s"
+            rows = self._fetch(criteria, sql, [*params, PHRASE_READ_UP_TO + 1])
+            if len(rows) <= PHRASE_RANK_ALL_UP_TO:
+                return "all", [row[0] for row in rows]
+            if len(rows) <= PHRASE_READ_UP_TO:
+                rows.sort(key=lambda row: (row[1], row[2]), reverse=True)
+                return "newest", [row[0] for row in rows[:PHRASE_RANK_ALL_UP_TO]]
+            return "date", None
+
+        return cached_once(f"phrase-plan:{criteria.key()}", plan)
+
+    def _page_of_scored(self, criteria, ids, query, offset, limit):
+        """The page of these articles scored by `query` and put in `_ranked`'s order."""
+        sql = f"SELECT article_id, published_on, media_id, document <=> %s::tsquery FROM {TABLE} WHERE article_id = ANY(%s)"
+        rows = sorted(self._fetch(criteria, sql, [query, ids]), key=lambda row: (row[3], -row[1].toordinal(), -row[2]))
         return [row[0] for row in rows[offset : offset + limit]]
 
     @classmethod
@@ -418,20 +470,24 @@ class PostgresSearch:
         rows.sort(key=lambda row: (row[3], -row[1].toordinal(), -row[2]))
         return rows
 
-    def _page_capped(self, criteria, where, params, query, offset, limit):
-        ids = []
-        if offset < RANK_CAP:
+    def _page_capped(self, criteria, where, params, query, offset, limit, cap=None, by_distance=False):
+        """The page when relevance ranks the newest `cap` matches (RANK_CAP) and the others
+        follow, newest first: scored by ts_rank, or `by_distance` as RUM scores (a phrase's,
+        whose few matches are scored that way too)."""
+        ids, cap = [], RANK_CAP if cap is None else cap
+        score = "document <=> %s::tsquery" if by_distance else "ts_rank(document, %s::tsquery) DESC"
+        if offset < cap:
             sql = f"""
                 SELECT article_id FROM (
                     SELECT article_id, published_on, media_id, document FROM {TABLE} WHERE {where}
                     ORDER BY published_on DESC, media_id DESC LIMIT %s
-                ) newest ORDER BY ts_rank(document, %s::tsquery) DESC, published_on DESC, media_id DESC
+                ) newest ORDER BY {score}, published_on DESC, media_id DESC
                 LIMIT %s OFFSET %s
             """
-            rows = self._fetch(criteria, sql, [*params, RANK_CAP, query, min(limit, RANK_CAP - offset), offset])
+            rows = self._fetch(criteria, sql, [*params, cap, query, min(limit, cap - offset), offset])
             ids.extend(row[0] for row in rows)
-        if offset + limit > RANK_CAP:
-            start = max(offset, RANK_CAP)
+        if offset + limit > cap:
+            start = max(offset, cap)
             sql = (f"SELECT article_id FROM {TABLE} WHERE {where} ORDER BY published_on DESC, media_id DESC"
                    " LIMIT %s OFFSET %s")
             ids.extend(row[0] for row in self._fetch(criteria, sql, [*params, offset + limit - start, start]))
@@ -481,10 +537,9 @@ class PostgresSearch:
             params.append(criteria.date_to)
         return " AND ".join(clauses), params
 
-    def facets(self, criteria, sample=None, at_most=None):
+    def facets(self, criteria, sample=None):
         """facets.FacetCounts of the entries matching `criteria` (in the sample of one in
-        `sample`, if given; None when more than `at_most` match, if given: the rows are read
-        no further), in one query: the matching rows are read once, then each array
+        `sample`, if given), in one query: the matching rows are read once, then each array
         is unnested and grouped. Unnested in the select list, not as a function in FROM: a
         function scan per matching row doubled the grouping's time (11,000 matches: 33 ->
         17 ms). Months by date_part, a float, not extract, a numeric. The sample is the one
@@ -495,10 +550,15 @@ class PostgresSearch:
         where, params = self._where(criteria)
         if sample is not None and sample != SAMPLE:
             where += f" AND article_id %% {int(sample)} = 0"  # %%: %
-        limit = "" if at_most is None else f" LIMIT {int(at_most) + 1}"
+        if sample is None and self._holds_phrase(criteria) and self.ranks_with_index():
+            # A phrase's matches, when few, are read once for its pages and its counts (see
+            # PHRASE_READ_UP_TO); past that many, every match is read here (its sample said few).
+            way, ids = self._phrase_plan(criteria)
+            if way == "all":
+                where, params = "article_id = ANY(%s)", [ids]
         sql = f"""
             WITH hits AS MATERIALIZED (
-                SELECT regions, sources, people, published_on FROM {SAMPLE_TABLE if sample else TABLE} WHERE {where}{limit}
+                SELECT regions, sources, people, published_on FROM {SAMPLE_TABLE if sample else TABLE} WHERE {where}
             )
             SELECT 'r', value, count(*) FROM (SELECT unnest(regions) AS value FROM hits) v GROUP BY value
             UNION ALL SELECT 's', value, count(*) FROM (SELECT unnest(sources) AS value FROM hits) v GROUP BY value
@@ -506,19 +566,19 @@ class PostgresSearch:
             UNION ALL SELECT 'm', (date_part('year', published_on) * 100 + date_part('month', published_on))::bigint,
                 count(*) FROM hits GROUP BY 2
         """
-        found = FacetCounts.from_rows(self._fetch(criteria, sql, params))
-        return None if at_most is not None and found.total > at_most else found
+        return FacetCounts.from_rows(self._fetch(criteria, sql, params))
 
-    def counts_exactly_first(self, criteria):
-        """Whether a query's facets are best counted exactly first, up to a few matches,
-        before any sample: a phrase's, with RUM. The planner prices a phrase as the AND of
-        its words, so it expects a sample to hold enough where few match, and the sample's
-        index has no positions: the phrase is checked in every sampled document holding its
-        words (at a million, a 30 % word and a 10 % word: 2,200 documents, 40 ms, for 9
-        matches). RUM checks it in the index, and the pass stops past the few."""
-        if criteria.include is None or not self.ranks_with_index():
-            return False
-        return any(isinstance(node, Phrase) for node in criteria.include.include)
+    def sparser_samples_pay(self, criteria):
+        """Whether a sparser sample than the table's costs less to read: not for a phrase,
+        which the sample's GIN index (it has no positions) only narrows to the documents
+        holding its words, each read to check the phrase before the sparser sample's ids
+        are: "killed people" at a million, 200-250 ms at every level."""
+        return not self._holds_phrase(criteria)
+
+    @staticmethod
+    def _holds_phrase(criteria):
+        """Whether every match of `criteria` must hold a phrase."""
+        return criteria.include is not None and any(isinstance(node, Phrase) for node in criteria.include.include)
 
     def per_month(self, criteria):
         """[(first day of a month, matching entries)], oldest first; empty months left out."""

@@ -153,13 +153,17 @@ class SQLiteSearch:
     def ranks_title_first(self, criteria):
         return False
 
+    def sparser_samples_pay(self, criteria):
+        """FTS5 finds the sample's matches by its index, phrases too (its sample is a join)."""
+        return True
+
+    def rank_cap(self, criteria):
+        """Never used: every match is ranked."""
+        return None
+
     def estimated_matches_of(self, criteria):
         """No estimate without reading the index here (see PostgresSearch)."""
         return None
-
-    def counts_exactly_first(self, criteria):
-        """FTS5 checks a phrase in its index, in the sample too: the usual way."""
-        return False
 
     def related_candidates(self, article_id, region_ids, person_ids, pool):
         """{id: (date, media ID)} of the latest `pool` articles naming any of these regions
