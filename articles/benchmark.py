@@ -40,10 +40,11 @@ class Timing:
 
 
 def sample_terms(rng, sample=2000):
-    """Words by the share of sampled articles they appear in: {share: word}."""
+    """Words by the share of sampled articles they appear in ({word: share}), and the same
+    for pairs of words that follow each other in the body ({"word word": share})."""
     ids = list(Article.objects.published().values_list("pk", flat=True)[:200_000])
     chosen = rng.sample(ids, min(sample, len(ids)))
-    document_frequency, surface = Counter(), {}
+    document_frequency, pair_frequency, surface = Counter(), Counter(), {}
     for title, summary, body in Article.objects.filter(pk__in=chosen).values_list("title", "summary", "body"):
         seen = set()
         for word in words(f"{title} {summary} {body}"):
@@ -54,9 +55,11 @@ def sample_terms(rng, sample=2000):
                 seen.add(token[0])
                 surface.setdefault(token[0], word)
         document_frequency.update(seen)
+        content = [word for word in words(body) if word not in STOP_WORDS]
+        pair_frequency.update({f"{a} {b}" for a, b in zip(content, content[1:]) if a.isalpha() and b.isalpha()})
     total = max(1, len(chosen))
     shares = {surface[t]: n / total for t, n in document_frequency.items()}
-    return shares
+    return shares, {pair: n / total for pair, n in pair_frequency.items()}
 
 
 def pick(shares, target, rng, count=5):
@@ -66,7 +69,7 @@ def pick(shares, target, rng, count=5):
 
 
 def plan(rng):
-    shares = sample_terms(rng)
+    shares, pair_shares = sample_terms(rng)
     common = [w for w in pick(shares, 0.3, rng, 10) if shares[w] >= 0.25] or pick(shares, 0.3, rng)
     tenth = pick(shares, 0.10, rng)
     rare = [w for w, s in sorted(shares.items(), key=lambda i: (i[1], i[0])) if s > 0][:50]
@@ -100,6 +103,10 @@ def plan(rng):
         "search: term in 25%+": [f"/search/?q={w}" for w in common],
         "search: phrase": [f'/search/?q="{a} {b}"' for a, b in zip(common, tenth)],
         "search: OR with exclusion": [f"/search/?q={a} OR {b} -{c}" for a, b, c in zip(tenth, rare, common[1:])],
+        # Beyond the issue's mix, and not in its "every kind": phrases of words in most
+        # articles, in 0.5-10 % of them, which cost RUM the posting lists of both words.
+        "phrases of common words": [f'/search/?q="{pair}"' for pair in pick(
+            {pair: share for pair, share in pair_shares.items() if 0.005 <= share <= 0.1}, 0.03, rng)],
         "search: region + dates": [
             f"/search/?q={w}&region={country}&date_from={middle_year}-01-01&date_to={middle_year + 1}-12-31"
             for w in tenth

@@ -10,7 +10,7 @@ from tests.builders import COMMITTED
 KINDS = [
     "home", "browse", "browse by region (top country)", "region page", "person page", "article page",
     "search: rare term", "search: term in ~10%", "search: term in 25%+", "search: phrase",
-    "search: OR with exclusion", "search: region + dates", "search: every kind",
+    "search: OR with exclusion", "phrases of common words", "search: region + dates", "search: every kind",
     "lists: people, sources, regions", "feeds: latest, country, search", "sitemap index",
 ]
 
