@@ -1,8 +1,10 @@
 """Articles out as JSON Lines records, in the exact shape `import_articles` reads back."""
 
 import csv
+import itertools
 import json
 
+from django.db import connection
 from django.urls import reverse
 
 from .gazetteer import Directory
@@ -75,7 +77,7 @@ def jsonl_lines(articles, chunk_size=1000):
     `article_record`'s (a test checks it)."""
     name = ExportNames()
     by_id = name.by_id
-    for chunk in _chunks(articles.values_list(*ARTICLE_FIELDS).iterator(chunk_size=chunk_size), chunk_size):
+    for chunk in _chunks(_rows(articles.values_list(*ARTICLE_FIELDS), chunk_size), chunk_size):
         ids = [row[0] for row in chunk]
         credits = _grouped(Article.credits.through.objects.filter(article_id__in=ids).values_list("article_id", "source_id"))
         places = _grouped(Article.regions.through.objects.filter(article_id__in=ids).values_list("article_id", "region_id"))
@@ -141,7 +143,7 @@ def csv_lines(articles, absolute_url, chunk_size=1000):
     yield "\ufeff" + writer.writerow(CSV_COLUMNS)
     url = _article_url(absolute_url)
     rows = articles.values_list("pk", "media_id", "published_on", "title", "slug", "publication__name")
-    for chunk in _chunks(rows.iterator(chunk_size=chunk_size), chunk_size):
+    for chunk in _chunks(_rows(rows, chunk_size), chunk_size):
         ids = [row[0] for row in chunk]
         credits = _grouped(Article.credits.through.objects.filter(article_id__in=ids)
                            .order_by("source__name").values_list("article_id", "source__name"))
@@ -156,6 +158,27 @@ def csv_lines(articles, absolute_url, chunk_size=1000):
                 "; ".join(dict.fromkeys(people.get(pk, ()))), url(media_id, slug),
             ]
             yield writer.writerow([spreadsheet_text(cell) for cell in row])
+
+
+def _rows(queryset, chunk_size):
+    """The rows of `queryset`, by a server-side cursor a chunk at a time (constant memory).
+
+    On PostgreSQL outside a transaction, Django declares that cursor WITH HOLD, which runs
+    the whole query before the first row comes; but the planner plans a cursor for its first
+    tenth (cursor_tuple_fraction), and chose to walk the whole article table in media ID
+    order. Planned for every row: a rare word's export at a million, 450 -> 235 ms to its
+    first line."""
+    rows = queryset.iterator(chunk_size=chunk_size)
+    if connection.vendor != "postgresql":
+        return rows
+    with connection.cursor() as cursor:
+        cursor.execute("SET cursor_tuple_fraction = 1")
+    try:
+        first = next(rows, None)  # declared and planned now
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET cursor_tuple_fraction")
+    return rows if first is None else itertools.chain([first], rows)
 
 
 def _chunks(iterable, size):

@@ -116,3 +116,29 @@ def test_exports_read_the_articles_in_chunks(archive):
     # One query for the articles and one per related table for each chunk: never all at once.
     for lines in (jsonl_lines, as_csv):
         assert queries(lines, chunk_size=2) > queries(lines, chunk_size=1000)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="cursor_tuple_fraction is PostgreSQL's planner setting")
+@pytest.mark.parametrize("export", [jsonl_lines, lambda articles: csv_lines(articles, lambda path: path)])
+def test_an_export_s_cursor_is_planned_for_every_row_and_the_setting_restored(archive, export):
+    """The export's server-side cursor runs its whole query before the first line when it
+    outlives its transaction: it is planned for every row, not for its first tenth."""
+    seen = []
+
+    def watch(execute, sql, params, many, context):
+        if sql.startswith("SHOW"):
+            return execute(sql, params, many, context)
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW cursor_tuple_fraction")  # the setting the query is planned with
+            seen.append((sql, cursor.fetchone()[0]))
+        return execute(sql, params, many, context)
+
+    articles = Article.objects.filter(status="published").order_by("media_id")
+    with connection.execute_wrapper(watch):
+        lines = list(export(articles))
+    assert len(lines) >= articles.count()
+    rows = [setting for sql, setting in seen if sql.startswith('SELECT "articles_article"."id"')]
+    assert rows == ["1"]  # the rows, read once
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW cursor_tuple_fraction")
+        assert cursor.fetchone()[0] == "0.1"  # PostgreSQL's default, for every other cursor
