@@ -154,6 +154,8 @@ def cached_page(view):
             headers, content = kept
             return HttpResponse(zlib.decompress(content), headers=headers)
         response = view(request, *args, **kwargs)
+        if getattr(response, "is_rendered", True) is False:
+            response.render()  # a TemplateResponse (the sitemaps'), rendered to be kept
         if response.status_code == 200 and not response.streaming and not response.cookies:
             # Compressed: a search page with its timeline runs to 140 kB of HTML, and a
             # tenth of that keeps a full cache small (well under a millisecond either way).

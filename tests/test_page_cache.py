@@ -56,3 +56,15 @@ def test_a_search_is_run_once_until_the_archive_changes(client, tree):
     _, changed = queries(client, url)
     assert "resumes in Baiji" in changed
 
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/sitemap.xml", "/sitemap-articles.xml", "/sitemap-regions.xml"])
+def test_the_sitemap_is_built_once_until_the_archive_changes(client, tree, url):
+    make_article("Fighting near Baiji", regions=[tree["baiji"]], media_id=81000001)
+    first, sitemap = queries(client, url)
+    again, same = queries(client, url)
+    assert same == sitemap and again == 0 < first
+    make_article("Talks in Aleppo", regions=[tree["aleppo"]], media_id=81000002)
+    _, changed = queries(client, url)
+    assert changed != sitemap
