@@ -131,3 +131,34 @@ def test_equally_related_articles_go_newest_first_and_a_place_inside_is_not_shar
     assert related.index("Iraq in 2016") < related.index("Iraq in 2014") < related.index("Iraq in 2012")
     # Baiji is in Iraq, and the newest of all, but names no place the article names.
     assert "Baiji only" not in related
+
+
+def test_the_candidates_for_related_articles_are_the_newest_naming_each_place_or_quoting_each_person(tree):
+    """The newest `pool` articles naming any of the places (or a place inside one) and the
+    newest `pool` quoting any of the people, as the article tables say (on SQLite the latest
+    added: its index is by article id)."""
+    import datetime
+
+    from django.db import connection
+
+    from articles import search
+    from articles.models import Article
+
+    hashimi, khatib = make_person("Hisham al-Hashimi"), make_person("Lina Khatib")
+    article = make_article("Fighting in Baiji", regions=[tree["baiji"], tree["aleppo"]], quotes=[(hashimi, "Yes.")])
+    for n in range(14):
+        make_article(f"Report {n}", published_on=datetime.date(2014, 1, 1) + datetime.timedelta(days=(n * 37) % 400),
+                     regions=[[tree["baiji"]], [tree["aleppo"]], [tree["iraq"]], []][n % 4],
+                     quotes=[[(hashimi, "No.")], [(khatib, "Maybe.")], []][n % 3], media_id=92000 + n)
+    newest_first = ("-published_on", "-media_id") if connection.vendor == "postgresql" else ("-pk",)
+    published = Article.objects.published().exclude(pk=article.pk).order_by(*newest_first)
+
+    def newest(articles, pool):
+        return {a.pk: (a.published_on, a.media_id) for a in articles.distinct()[:pool]}
+
+    places = [tree["baiji"], tree["aleppo"]]
+    for pool in (1, 3, 100):
+        expected = newest(published.filter(regions__path__regex="^(" + "|".join(p.path for p in places) + ")"), pool)
+        expected.update(newest(published.filter(quotes__person=hashimi), pool))
+        found = search.backend().related_candidates(article.pk, [p.pk for p in places], [hashimi.pk], pool)
+        assert found == expected, pool

@@ -198,20 +198,30 @@ class PostgresSearch:
         """{id: (date, media ID)} of the newest `pool` articles naming any of these regions
         (or a place in them) and the newest `pool` quoting any of these people, but
         `article_id`: from the postings, by date, whatever the size of the archive."""
-        found = {}
+        # Each value's newest from its own range of the postings index, all in one query
+        # (an article page asked once per place and person: 3-6 round trips); then the
+        # newest of them all: the newest `pool` naming any of them are among those. The
+        # kinds as char[], the column's type: as text[], the index went unused (1.7 s a page).
+        sql = f"""
+            SELECT v.kind, p.published_on, p.media_id, p.article_id
+            FROM unnest(%s::char[], %s::bigint[]) AS v(kind, value),
+            LATERAL (
+                SELECT published_on, media_id, article_id FROM {POSTINGS}
+                WHERE kind = v.kind AND value = v.value AND article_id <> %s
+                ORDER BY published_on DESC, media_id DESC LIMIT %s
+            ) p
+        """
+        values = [("r", value) for value in region_ids or ()] + [("p", value) for value in person_ids or ()]
+        if not values:
+            return {}
+        newest = {"r": set(), "p": set()}
         with connection.cursor() as cursor:
-            for kind, ids in (("r", region_ids), ("p", person_ids)):
-                # Each value's newest from its own range of the postings index, then the
-                # newest of them all: the newest `pool` naming any of them are among those.
-                newest = []
-                for value in ids or ():
-                    cursor.execute(
-                        f"SELECT published_on, media_id, article_id FROM {POSTINGS} WHERE kind = %s AND value = %s"
-                        " AND article_id <> %s ORDER BY published_on DESC, media_id DESC LIMIT %s",
-                        [kind, value, article_id, pool],
-                    )
-                    newest.extend(cursor.fetchall())
-                found.update((pk, (date, media_id)) for date, media_id, pk in sorted(set(newest), reverse=True)[:pool])
+            cursor.execute(sql, [[kind for kind, _ in values], [value for _, value in values], article_id, pool])
+            for kind, date, media_id, pk in cursor.fetchall():
+                newest[kind].add((date, media_id, pk))
+        found = {}
+        for rows in newest.values():
+            found.update((pk, (date, media_id)) for date, media_id, pk in sorted(rows, reverse=True)[:pool])
         return found
 
     def matching_ids(self, tree):
