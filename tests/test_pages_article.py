@@ -4,6 +4,7 @@ import json
 import re
 
 import pytest
+from django.db import connection
 from django.utils.http import http_date
 
 from tests.builders import make_article, make_person, make_source
@@ -139,8 +140,6 @@ def test_the_candidates_for_related_articles_are_the_newest_naming_each_place_or
     added: its index is by article id)."""
     import datetime
 
-    from django.db import connection
-
     from articles import search
     from articles.models import Article
 
@@ -162,3 +161,17 @@ def test_the_candidates_for_related_articles_are_the_newest_naming_each_place_or
         expected.update(newest(published.filter(quotes__person=hashimi), pool))
         found = search.backend().related_candidates(article.pk, [p.pk for p in places], [hashimi.pk], pool)
         assert found == expected, pool
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan of PostgreSQL's postings index")
+@pytest.mark.django_db
+def test_the_candidates_are_read_from_the_postings_index():
+    from articles.search.postgres import RELATED_CANDIDATES
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a few test rows: a scan would do
+        cursor.execute("EXPLAIN " + RELATED_CANDIDATES, [["r", "p"], [1, 2], 3, 100])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    # Each value's range of the index, newest first: no scan of the index by value alone
+    # and no sort (1.7 s a page at a million when the kinds did not match the column's type).
+    assert "Index Cond: ((kind = v.kind) AND (value = v.value))" in plan and "Sort" not in plan

@@ -40,6 +40,19 @@ FILL_POSTINGS = f"""
              UNION ALL SELECT 's', unnest(s.sources) UNION ALL SELECT 'p', unnest(s.people)) v
 """
 _KINDS = {"regions": "r", "sources": "s", "people": "p"}
+# The newest articles naming each (kind, value), but one: from each value's range of the
+# postings index. The kinds as char[], the column's type: as text[], the index went unused
+# and an article page took 1.7 s.
+RELATED_CANDIDATES = f"""
+    SELECT v.kind, p.published_on, p.media_id, p.article_id
+    FROM unnest(%s::char[], %s::bigint[]) AS v(kind, value),
+    LATERAL (
+        SELECT published_on, media_id, article_id FROM {POSTINGS}
+        WHERE kind = v.kind AND value = v.value AND article_id <> %s
+        ORDER BY published_on DESC, media_id DESC LIMIT %s
+    ) p
+"""
+
 # With RUM, matches come from the index in order of relevance, but equally relevant ones in
 # an order of RUM's own. A page therefore reads matches past its end until one is less
 # relevant than its last (so that every equal of the last is among them) and puts them in
@@ -200,23 +213,13 @@ class PostgresSearch:
         `article_id`: from the postings, by date, whatever the size of the archive."""
         # Each value's newest from its own range of the postings index, all in one query
         # (an article page asked once per place and person: 3-6 round trips); then the
-        # newest of them all: the newest `pool` naming any of them are among those. The
-        # kinds as char[], the column's type: as text[], the index went unused (1.7 s a page).
-        sql = f"""
-            SELECT v.kind, p.published_on, p.media_id, p.article_id
-            FROM unnest(%s::char[], %s::bigint[]) AS v(kind, value),
-            LATERAL (
-                SELECT published_on, media_id, article_id FROM {POSTINGS}
-                WHERE kind = v.kind AND value = v.value AND article_id <> %s
-                ORDER BY published_on DESC, media_id DESC LIMIT %s
-            ) p
-        """
+        # newest of them all: the newest `pool` naming any of them are among those.
         values = [("r", value) for value in region_ids or ()] + [("p", value) for value in person_ids or ()]
         if not values:
             return {}
         newest = {"r": set(), "p": set()}
         with connection.cursor() as cursor:
-            cursor.execute(sql, [[kind for kind, _ in values], [value for _, value in values], article_id, pool])
+            cursor.execute(RELATED_CANDIDATES, [[kind for kind, _ in values], [value for _, value in values], article_id, pool])
             for kind, date, media_id, pk in cursor.fetchall():
                 newest[kind].add((date, media_id, pk))
         found = {}
