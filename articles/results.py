@@ -83,14 +83,15 @@ def search_page(filters, query):
                     "and they end before it."]
     ranks_some = filters.order() == "relevance" and not search.ranks_every_match(criteria)
     title_first = ranks_some and search.ranks_title_first(criteria)
+    rank_cap = search.rank_cap(criteria) if ranks_some else None  # only PostgreSQL ever ranks fewer
     context.update({
         "searched": True, "problems": problems, "page": page, "count": paginator.count,
         "estimated": counts.estimated, "sample": counts.sample, "shown_count": about(paginator.count),
         # Said only when matches went unranked: the capped way ranks the newest rank_cap
         # of what the filters leave, which is every match when they leave no more.
-        "ranked_newest": ranks_some and paginator.count > search.rank_cap(criteria) and not title_first,
+        "ranked_newest": ranks_some and paginator.count > rank_cap and not title_first,
         "ranked_title_first": title_first,
-        "rank_cap": search.rank_cap(criteria) if ranks_some else None,  # only PostgreSQL ever ranks fewer
+        "rank_cap": rank_cap,
         "articles": page.object_list if page else [],
         "facets": shown_facets,
         "timeline": line,

@@ -256,11 +256,10 @@ class PostgresSearch:
                    " LIMIT %s OFFSET %s")
             return [row[0] for row in self._fetch(criteria, sql, [*params, limit, offset])]
         query = to_tsquery(criteria.include)
-        if self._holds_phrase(criteria) and self.ranks_with_index():
+        if self._ranks_as_phrase(criteria):
             way, ids = self._phrase_plan(criteria)
-            if way == "all":  # every match, ranked
-                return self._page_of_scored(criteria, ids, query, offset, limit)
-            if way == "newest" and offset + limit <= len(ids):  # the newest, ranked
+            # Every match, or the newest, all scored: the page is among them.
+            if way == "all" or (way == "newest" and offset + limit <= len(ids)):
                 return self._page_of_scored(criteria, ids, query, offset, limit)
             return self._page_capped(criteria, where, params, query, offset, limit, cap=PHRASE_RANK_ALL_UP_TO,
                                      by_distance=True)
@@ -277,7 +276,7 @@ class PostgresSearch:
 
     def rank_cap(self, criteria):
         """How many of the newest matches relevance ranks when it does not rank them all."""
-        return PHRASE_RANK_ALL_UP_TO if self._holds_phrase(criteria) and self.ranks_with_index() else RANK_CAP
+        return PHRASE_RANK_ALL_UP_TO if self._ranks_as_phrase(criteria) else RANK_CAP
 
     def ranks_title_first(self, criteria):
         """Whether relevance ranks the matches of `criteria` with the word in their title,
@@ -307,7 +306,7 @@ class PostgresSearch:
         for more)."""
         if criteria.include is None or not self.ranks_with_index():
             return False
-        if self._holds_phrase(criteria):
+        if self._ranks_as_phrase(criteria):
             return self._phrase_plan(criteria)[0] == "all"
         # Kept until the archive changes, so that every page of a search is ranked the same
         # way even if the statistics are refreshed meanwhile.
@@ -563,7 +562,7 @@ class PostgresSearch:
         where, params = self._where(criteria)
         if sample is not None and sample != SAMPLE:
             where += f" AND article_id %% {int(sample)} = 0"  # %%: %
-        if sample is None and self._holds_phrase(criteria) and self.ranks_with_index():
+        if sample is None and self._ranks_as_phrase(criteria):
             # A phrase's matches, when few, are read once for its pages and its counts (see
             # PHRASE_READ_UP_TO); past that many, every match is read here (its sample said few).
             way, ids = self._phrase_plan(criteria)
@@ -592,6 +591,11 @@ class PostgresSearch:
     def _holds_phrase(criteria):
         """Whether every match of `criteria` must hold a phrase."""
         return criteria.include is not None and any(isinstance(node, Phrase) for node in criteria.include.include)
+
+    def _ranks_as_phrase(self, criteria):
+        """Whether `criteria` are ranked as a phrase (_phrase_plan): with RUM, whose
+        ordered scan cannot rank them."""
+        return self._holds_phrase(criteria) and self.ranks_with_index()
 
     def per_month(self, criteria):
         """[(first day of a month, matching entries)], oldest first; empty months left out."""
