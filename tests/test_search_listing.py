@@ -390,7 +390,8 @@ def test_an_or_s_pages_ranked_in_two_parts_are_those_of_ranking_every_match(refi
 @needs_postgres
 @pytest.mark.django_db
 @pytest.mark.parametrize("query", ['q="refinery fire"', 'q="fire report"', 'q="fire report" -pipeline',
-                                   'q="fire report"&region=baiji', 'q="fire report" pipeline'])
+                                   'q="fire report"&region=baiji', 'q="fire report" pipeline',
+                                   'q="report 7" OR pipeline', 'q="refinery fire" OR "fire report 9"'])
 def test_a_phrase_s_matches_are_scored_one_by_one_into_the_pages_of_ranking_every_match(refinery_reports, columns,
                                                                                       monkeypatch, client, query):
     """A phrase is never ranked by the RUM index's ordered scan, which returns a phrase's

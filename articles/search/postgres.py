@@ -63,9 +63,9 @@ RELATED_CANDIDATES = f"""
 # past the end read a rare word's every document: 5,000 pages, 50-100 ms from disk.
 RANK_LOOKAHEAD = 20
 # A phrase is ranked by scoring its matches one by one, never by the RUM index's ordered
-# scan: with a phrase in the query, that scan returns matches out of the order of the scores
-# it gives them (12 of a phrase's 146 at a million), so pages ranked from it overlapped and
-# skipped. Up to this many matches are all scored and sorted; a phrase in more articles has
+# scan: with a phrase anywhere in the query, that scan returns matches out of the order of
+# the scores it gives them (12 of a phrase's 146 at a million; 23 of an OR of two phrases'
+# 301), so pages ranked from it overlapped and skipped. Up to this many matches are all scored and sorted; a phrase in more articles has
 # its newest this many ranked and the others follow, newest first, as a word in most of the
 # archive without RUM (each score reads its document).
 PHRASE_RANK_ALL_UP_TO = 1000
@@ -589,8 +589,11 @@ class PostgresSearch:
 
     @staticmethod
     def _holds_phrase(criteria):
-        """Whether every match of `criteria` must hold a phrase."""
-        return criteria.include is not None and any(isinstance(node, Phrase) for node in criteria.include.include)
+        """Whether what `criteria` include holds a phrase, alone or in an OR."""
+        if criteria.include is None:
+            return False
+        nodes = [child for node in criteria.include.include for child in (node.children if isinstance(node, Any) else (node,))]
+        return any(isinstance(node, Phrase) for node in nodes)
 
     def _ranks_as_phrase(self, criteria):
         """Whether `criteria` are ranked as a phrase (_phrase_plan): with RUM, whose
