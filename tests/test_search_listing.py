@@ -427,11 +427,19 @@ def test_a_phrase_s_matches_are_scored_one_by_one_into_the_pages_of_ranking_ever
         assert columns == []
         page = client.get("/search/?" + query).content.decode()
         assert f"relevance ranks only the newest {cap} of them" in page
-    # By date only where the newest hold that many: else its matches are read.
+    # By date only where the newest hold that many, or as many as a phrase in more articles
+    # than are read would: else its matches are read.
     monkeypatch.setattr(postgres, "PHRASE_READ_UP_TO", 50_000)
     monkeypatch.setattr(postgres, "PHRASE_SCAN_NEWEST", cap - 1)
     cache.clear()
     assert backend._phrase_plan(criteria)[0] == "newest"
+    monkeypatch.setattr(postgres, "PHRASE_READ_UP_TO", 1)  # any match among the newest 30 is too many
+    monkeypatch.setattr(postgres, "PHRASE_SCAN_NEWEST", 30)  # of 60 reports
+    cache.clear()
+    ran, fetch = [], postgres.PostgresSearch._fetch
+    monkeypatch.setattr(postgres.PostgresSearch, "_fetch", lambda self, c, sql, params: ran.append(sql) or fetch(self, c, sql, params))
+    assert backend._phrase_plan(criteria)[0] == "date"
+    assert not [sql for sql in ran if "SELECT article_id, published_on, media_id FROM" in sql], query  # none read
 
 
 def scored(criteria, ids):

@@ -8,6 +8,7 @@ import io
 import re
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.http import QueryDict
@@ -249,6 +250,14 @@ def test_a_phrase_s_exact_counts_come_from_the_matches_its_pages_read(tree, monk
         assert "article_id = ANY(%s)" in ran[-1]  # ...and counted from their ids
         ran.clear()
         assert backend.page(found, "relevance", 0, 20) and not [sql for sql in ran if "LIMIT %s" in sql]
+        # More matches than are ranked, few enough to count exactly: counted from their ids too.
+        from articles.search import postgres
+
+        monkeypatch.setattr(postgres, "PHRASE_RANK_ALL_UP_TO", 3)
+        cache.clear()
+        ran.clear()
+        assert search.facet_counts(found) == counted(articles)
+        assert backend._phrase_plan(found)[0] == "newest" and "article_id = ANY(%s)" in ran[-1]
     words, with_words = criteria("q=air strike")  # no phrase: counted the usual way
     assert search.facet_counts(words) == counted(with_words)
 

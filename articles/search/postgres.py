@@ -7,6 +7,7 @@ and quotes C), written as a literal so that PostgreSQL never re-parses our words
 same for its prominent lexemes alone (the title's words: see compile.PROMINENT_WEIGHT).
 """
 
+import array
 import contextlib
 import dataclasses
 import json
@@ -18,7 +19,7 @@ from ..caching import cached, cached_once
 from . import counts
 from .compile import to_tsquery, tsvector_literals
 from .documents import indexed_articles
-from .facets import SAMPLE, Criteria, FacetCounts
+from .facets import ESTIMATE_FROM, SAMPLE, Criteria, FacetCounts
 from .query import All, Any, Phrase, Term
 
 TABLE = "articles_search"
@@ -78,7 +79,8 @@ PHRASE_RANK_ALL_UP_TO = 1000
 # date. Reading by date first is a gamble that only pays for such a phrase: when the planner
 # expects its words together in more than PHRASE_BY_DATE_FROM articles, the newest
 # PHRASE_SCAN_NEWEST are looked at first ("forces said": its newest thousand in 100 ms,
-# against 900 for RUM), and if they hold PHRASE_RANK_ALL_UP_TO matches, that is the way.
+# against 900 for RUM), and if they hold PHRASE_RANK_ALL_UP_TO matches, or as many as a
+# phrase in more than PHRASE_READ_UP_TO articles would, that is the way.
 # Reading by date a phrase with few matches would read every article's document: 2.5-12 s
 # for "islamic state" (23,000 matches) before.
 PHRASE_READ_UP_TO = 50_000
@@ -257,7 +259,7 @@ class PostgresSearch:
             return [row[0] for row in self._fetch(criteria, sql, [*params, limit, offset])]
         query = to_tsquery(criteria.include)
         if self._ranks_as_phrase(criteria):
-            way, ids = self._phrase_plan(criteria)
+            way, ids, _ = self._phrase_plan(criteria)
             # Every match, or the newest, all scored: the page is among them.
             if way == "all" or (way == "newest" and offset + limit <= len(ids)):
                 return self._page_of_scored(criteria, ids, query, offset, limit)
@@ -412,12 +414,14 @@ class PostgresSearch:
         return ids
 
     def _phrase_plan(self, criteria):
-        """How the matches of `criteria` (which hold a phrase) are ranked, and those it ranks:
-        ("all", the ids of every match) for up to PHRASE_RANK_ALL_UP_TO; ("newest", the ids
-        of the newest that many) where more are found by reading them all; ("date", None)
-        where the newest are found by date (see PHRASE_READ_UP_TO). Found once until the
-        archive changes, for every page of the search, its exact counts and whether it ranks
-        every match, by one thread at a time: a search page asks on two at once."""
+        """How the matches of `criteria` (which hold a phrase) are ranked, those it ranks and,
+        up to the most that are ever counted exactly (ESTIMATE_FROM in the sample), every
+        match: ("all", the ids of every match, the same) for up to PHRASE_RANK_ALL_UP_TO;
+        ("newest", the ids of the newest that many, every match's or None) where more are
+        found by reading them all; ("date", None, None) where the newest are found by date
+        (see PHRASE_READ_UP_TO). Found once until the archive changes, for every page of the
+        search, its exact counts and whether it ranks every match, by one thread at a time: a
+        search page asks on two at once."""
         def plan():
             if (self.estimated_matches_of(criteria) or 0) > PHRASE_BY_DATE_FROM:
                 where, params = self._where(dataclasses.replace(criteria, tree=None))  # the filters
@@ -430,18 +434,28 @@ class PostgresSearch:
                     ) found
                 """
                 words = to_tsquery(All(criteria.tree.include, criteria.tree.exclude))
-                found = self._fetch(criteria, sql, [*params, PHRASE_SCAN_NEWEST, words, PHRASE_RANK_ALL_UP_TO])
-                if found[0][0] >= PHRASE_RANK_ALL_UP_TO:
-                    return "date", None
+                found = self._fetch(criteria, sql, [*params, PHRASE_SCAN_NEWEST, words, PHRASE_RANK_ALL_UP_TO])[0][0]
+                if found >= PHRASE_RANK_ALL_UP_TO:
+                    return "date", None, None
+                # Fewer, but as common among the newest as a phrase in more articles than are
+                # read: found by date too, without reading them ("killed people", in 5.6 % of
+                # a million: 585 ms read in vain).
+                from . import count
+
+                if found * count(dataclasses.replace(criteria, tree=None)) > PHRASE_READ_UP_TO * PHRASE_SCAN_NEWEST:
+                    return "date", None, None
             where, params = self._where(criteria)
             sql = f"SELECT article_id, published_on, media_id FROM {TABLE} WHERE {where} LIMIT %s"
             rows = self._fetch(criteria, sql, [*params, PHRASE_READ_UP_TO + 1])
             if len(rows) <= PHRASE_RANK_ALL_UP_TO:
-                return "all", [row[0] for row in rows]
+                ids = [row[0] for row in rows]
+                return "all", ids, ids
             if len(rows) <= PHRASE_READ_UP_TO:
+                # Kept as 8-byte integers: at most SAMPLE * ESTIMATE_FROM, 128 kB.
+                every = array.array("q", (row[0] for row in rows)) if len(rows) < SAMPLE * ESTIMATE_FROM else None
                 rows.sort(key=lambda row: (row[1], row[2]), reverse=True)
-                return "newest", [row[0] for row in rows[:PHRASE_RANK_ALL_UP_TO]]
-            return "date", None
+                return "newest", [row[0] for row in rows[:PHRASE_RANK_ALL_UP_TO]], every
+            return "date", None, None
 
         return cached_once(f"phrase-plan:{criteria.key()}", plan)
 
@@ -563,11 +577,10 @@ class PostgresSearch:
         if sample is not None and sample != SAMPLE:
             where += f" AND article_id %% {int(sample)} = 0"  # %%: %
         if sample is None and self._ranks_as_phrase(criteria):
-            # A phrase's matches, when few, are read once for its pages and its counts (see
-            # PHRASE_READ_UP_TO); past that many, every match is read here (its sample said few).
-            way, ids = self._phrase_plan(criteria)
-            if way == "all":
-                where, params = "article_id = ANY(%s)", [ids]
+            # A phrase's matches, when few enough to be counted exactly, are read once for its
+            # pages and its counts (see PHRASE_READ_UP_TO); else every match is read here.
+            if (every := self._phrase_plan(criteria)[2]) is not None:
+                where, params = "article_id = ANY(%s)", [list(every)]
         sql = f"""
             WITH hits AS MATERIALIZED (
                 SELECT regions, sources, people, published_on FROM {SAMPLE_TABLE if sample else TABLE} WHERE {where}
