@@ -89,8 +89,12 @@ class ObjectCache(LocMemCache):
             return self._cache[key]
 
 
+def _key(name):
+    return f"archive:{generation()}:{name}"
+
+
 def cached(name, compute, timeout=TIMEOUT):
-    key = f"archive:{generation()}:{name}"
+    key = _key(name)
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -106,7 +110,7 @@ def cached_once(name, compute, timeout=TIMEOUT):
     """cached(), computed by one thread at a time in this process: a thread asking while
     another computes the value waits for it. For a value that two threads of one request
     ask for at once (a search page's page and its facets) and that costs hundreds of ms."""
-    key = f"archive:{generation()}:{name}"
+    key = _key(name)
     value = cache.get(key)
     if value is not None:
         return value
@@ -148,7 +152,7 @@ def cached_page(view):
         # Hashed: a search's path may be 10,000 characters long, or hold characters that
         # memcached does not take in a key (which allows 250 characters, no spaces).
         path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"archive:{generation()}:page:{path}"
+        key = _key(f"page:{path}")
         kept = pages.get(key)
         if kept is not None:
             headers, content = kept
