@@ -197,6 +197,13 @@ def test_tokens_with_runs_and_caches_equal_the_plain_pipeline(s):
 
 
 @FAST
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=300))
+def test_tokens_of_ascii_text_split_as_bytes_equal_the_plain_pipeline(s):
+    # Every ASCII byte that is not a letter or a digit separates words, controls included.
+    assert tokens(s) == text.tokens_uncached(s)
+
+
+@FAST
 @given(word_like_text)
 def test_tokens_with_runs_and_caches_equal_the_plain_pipeline_on_wordy_text(s):
     assert tokens(s) == text.tokens_uncached(s)
@@ -291,6 +298,9 @@ def test_the_token_stream_is_the_plain_way_s_whatever_the_text(pieces):
 def test_the_words_tokens_keeps_are_bounded_and_stay_right(monkeypatch):
     monkeypatch.setattr(text, "_RUN_CACHE_SIZE", 3)
     monkeypatch.setattr(text, "_TOKENS", text._Tokens())
+    monkeypatch.setattr(text, "_BYTE_TOKENS", text._ByteTokens())
     written = "The convoys reached Baiji; the convoys left Baiji and Tikrit at night."
     assert tokens(written) == text.tokens_uncached(written) == ["convoy", "reach", "baiji", "convoy", "left", "baiji", "tikrit", "night"]
-    assert 0 < len(text._TOKENS) <= 3  # emptied whenever it was full: never more than the bound
+    # Each emptied whenever it was full: never more than the bound.
+    assert 0 < len(text._TOKENS) <= 3
+    assert 0 < len(text._BYTE_TOKENS) <= 3
