@@ -366,6 +366,26 @@ def test_a_big_file_imported_again_sets_no_index_aside_until_a_line_differs(tree
     assert Article.objects.get(media_id=90_000_040).title == "Attack near Baiji 40 revised"
 
 
+@pytest.mark.parametrize("big", [False, True])
+def test_an_import_into_an_empty_archive_reads_no_article_back(tree, tmp_path, monkeypatch, big):
+    # Every line of a file imported into an empty archive is new (its media IDs are checked
+    # to be its own): nothing to read back and compare with. A file imported after it is.
+    if big:
+        monkeypatch.setattr(BulkLoad, "MIN_ARTICLES", 0)
+        monkeypatch.setattr(Importer, "WORKER_LINES", 10)
+    archived, asked = Importer._archived, []
+    monkeypatch.setattr(Importer, "_archived", staticmethod(lambda records: asked.append(len(records)) or archived(records)))
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text(lines(1, 60) + lines(1, 1))  # its last line repeats its first media ID
+    second.write_text(lines(1, 60, changed={3, 10}))
+    out, err = run_import(first)
+    assert "first.jsonl:61: media_id 90000000 already appears on line 1" in err and not Article.objects.exists()
+    first.write_text(lines(1, 60))
+    assert "60 created" in run_import(first)[0] and asked == []
+    assert "2 updated, 58 unchanged" in run_import(second)[0] and asked == [60]
+    assert Article.objects.get(media_id=90_000_003).title == "Attack near Baiji 3 revised"
+
+
 def heap_fetches(sql):
     """How many table rows PostgreSQL read for an index-only scan of `sql`, whose order is
     an index's: with sorting off too, so that the planner cannot prefer another index and
