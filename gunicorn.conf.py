@@ -90,6 +90,18 @@ def when_ready(server):
         server.log.warning("Archive figures not computed ahead (%s); workers will compute them.", exc)
 
 
+def post_worker_init(worker):
+    """In each worker, before its first request: its request threads started, each with its
+    database connections open, and the threads they hand database work to (articles/warmup.py).
+    A database that cannot be reached now only means threads connect at their first request."""
+    from articles.warmup import open_connections
+
+    try:
+        open_connections(worker.tpool.submit, worker.cfg.threads)
+    except Exception as exc:  # the worker must start whatever the database's state
+        worker.log.warning("Database connections not opened ahead (%s); threads will open them.", exc)
+
+
 # No runtime control socket ($HOME/.gunicorn/gunicorn.ctl): two servers on one machine would
 # share its path, and nothing here uses gunicornc.
 control_socket_disable = True

@@ -64,6 +64,15 @@ def _executor() -> ThreadPoolExecutor:
         return _pool
 
 
+def open_connections():
+    """Have every thread of this process's pool started, each with its database connections
+    open (see warmup.open_connections)."""
+    from .warmup import connect, on_every_thread
+
+    if _can_run_apart():
+        on_every_thread(_executor().submit, THREADS, connect)
+
+
 def shutdown():
     """Stop this process's threads, once their work is done: before it forks (a forked child
     inherits no threads, but may inherit a lock one of them held)."""
