@@ -1243,7 +1243,9 @@ _MICROSECOND = datetime.timedelta(microseconds=1)
 
 def copy_binary(rows, types):
     """PostgreSQL binary COPY data of `rows`, whose columns have `types` (keys of
-    `_ENCODERS`); None is NULL."""
+    `_ENCODERS`); None is NULL. One flat list joined once, not `binary_copy_data` over
+    `encode_rows`: joining each row apart measured 7.3 against 5.5 us a search row, and the
+    loaders write millions."""
     encoders = [_ENCODERS[t] for t in types]
     width = struct.pack(">h", len(types))
     parts = [COPY_HEADER]

@@ -58,6 +58,9 @@ def warm():
         for texts in newest.values_list("title", "summary", "body")[:WORDS_FROM]:
             for text in texts:
                 tokens(text)
+        # Here too, not only in each worker's threads (open_connections): what it does once
+        # per process is then shared by every worker forked after it, and the in-process
+        # benchmark, which warms as the master does, starts as gunicorn's workers do.
         render_pages(newest.first())
     finally:
         # No database connection may cross the fork into the workers.

@@ -90,7 +90,7 @@ def test_each_thread_of_a_pool_runs_the_work_once():
 
 
 @COMMITTED  # connections opened on other threads see the rows
-def test_a_new_worker_opens_every_thread_s_connections_before_its_first_request(tree, settings):
+def test_a_new_worker_opens_every_thread_s_connections_before_its_first_request(committed, tree, settings):
     settings.ARCHIVE_PARALLEL_QUERIES = True
     make_article("Refinery retaken near Baiji", regions=[tree["baiji"]])
     pool = ThreadPoolExecutor(max_workers=3, thread_name_prefix="request")
